@@ -1,0 +1,12 @@
+/**
+ * Data schemas of cnnlab's custom MIME types (DESIGN.md "Display contract").
+ * The JupyterLab extension imports these same types.
+ */
+export const MIME = {
+  graph: 'application/vnd.cnnlab.graph+json',
+  summary: 'application/vnd.cnnlab.summary+json',
+  featuremaps: 'application/vnd.cnnlab.featuremaps+json',
+  prcurve: 'application/vnd.cnnlab.prcurve+json',
+  maptable: 'application/vnd.cnnlab.maptable+json',
+} as const;
+export type CnnlabMime = (typeof MIME)[keyof typeof MIME];

@@ -1,0 +1,175 @@
+import { CnnlabError, ShapeError, fmtShape } from '../errors';
+
+export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'int32', 'uint8', 'bool'];
+
+export interface DataTypeMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  int64: BigInt64Array;
+  int32: Int32Array;
+  uint8: Uint8Array;
+  bool: Uint8Array;
+}
+export type TypedArray = DataTypeMap[DType];
+
+export const BYTES_PER_ELEMENT: Record<DType, number> = {
+  float32: 4, float64: 8, int64: 8, int32: 4, uint8: 1, bool: 1,
+};
+
+export function isDType(s: unknown): s is DType {
+  return typeof s === 'string' && (DTYPES as readonly string[]).includes(s);
+}
+
+/** Allocates a zeroed typed array of the dtype's class. */
+export function allocData<D extends DType>(dtype: D, size: number): DataTypeMap[D] {
+  switch (dtype) {
+    case 'float32': return new Float32Array(size) as DataTypeMap[D];
+    case 'float64': return new Float64Array(size) as DataTypeMap[D];
+    case 'int64': return new BigInt64Array(size) as DataTypeMap[D];
+    case 'int32': return new Int32Array(size) as DataTypeMap[D];
+    default: return new Uint8Array(size) as DataTypeMap[D];
+  }
+}
+
+/** Views little-endian bytes as the dtype's typed array (copies when unaligned). */
+export function dataFromBytes<D extends DType>(dtype: D, bytes: Uint8Array): DataTypeMap[D] {
+  const bpe = BYTES_PER_ELEMENT[dtype];
+  if (bytes.byteLength % bpe !== 0) {
+    throw new CnnlabError('byte length is not a multiple of the element size', {
+      expected: `a multiple of ${bpe} for ${dtype}`, got: `${bytes.byteLength} bytes`,
+    });
+  }
+  let src = bytes;
+  if (bytes.byteOffset % bpe !== 0) src = bytes.slice();
+  const n = bytes.byteLength / bpe;
+  switch (dtype) {
+    case 'float32': return new Float32Array(src.buffer, src.byteOffset, n) as DataTypeMap[D];
+    case 'float64': return new Float64Array(src.buffer, src.byteOffset, n) as DataTypeMap[D];
+    case 'int64': return new BigInt64Array(src.buffer, src.byteOffset, n) as DataTypeMap[D];
+    case 'int32': return new Int32Array(src.buffer, src.byteOffset, n) as DataTypeMap[D];
+    default: return new Uint8Array(src.buffer, src.byteOffset, n) as DataTypeMap[D];
+  }
+}
+
+/** Product of dims; throws on negative, fractional or unsafe sizes. */
+export function shapeSize(dims: readonly number[], where?: string): number {
+  let n = 1;
+  for (const d of dims) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError('invalid dimension', { expected: 'non-negative integers', got: fmtShape(dims), where });
+    }
+    n *= d;
+    if (n > Number.MAX_SAFE_INTEGER) throw new ShapeError('tensor too large', { got: fmtShape(dims), where });
+  }
+  return n;
+}
+
+/** Row-major strides in elements. */
+export function stridesOf(dims: readonly number[]): number[] {
+  const s = new Array<number>(dims.length);
+  let acc = 1;
+  for (let i = dims.length - 1; i >= 0; i--) { s[i] = acc; acc *= dims[i]; }
+  return s;
+}
+
+/**
+ * An n-dimensional array: dtype, dims (shape) and a typed array in C order.
+ * The constructor takes onnxruntime's argument order: `new Tensor('float32', data, [1, 3, 224, 224])`.
+ * int64 data is a BigInt64Array; bool data is a Uint8Array of 0/1.
+ */
+export class Tensor<D extends DType = DType> {
+  readonly dtype: D;
+  readonly data: DataTypeMap[D];
+  readonly dims: readonly number[];
+
+  constructor(dtype: D, data: DataTypeMap[D] | readonly number[] | readonly bigint[], dims?: readonly number[]) {
+    if (!isDType(dtype)) throw new CnnlabError('unknown dtype', { expected: DTYPES.join(' | '), got: String(dtype) });
+    let arr: DataTypeMap[D];
+    if (Array.isArray(data)) {
+      arr = allocData(dtype, data.length);
+      if (dtype === 'int64') {
+        for (let i = 0; i < data.length; i++) (arr as BigInt64Array)[i] = BigInt(data[i] as number | bigint);
+      } else {
+        for (let i = 0; i < data.length; i++) (arr as Float64Array)[i] = Number(data[i]);
+      }
+    } else {
+      arr = data as DataTypeMap[D];
+      const ok = dtype === 'float32' ? arr instanceof Float32Array
+        : dtype === 'float64' ? arr instanceof Float64Array
+        : dtype === 'int64' ? arr instanceof BigInt64Array
+        : dtype === 'int32' ? arr instanceof Int32Array
+        : arr instanceof Uint8Array;
+      if (!ok) throw new CnnlabError('data does not match dtype', { expected: `typed array for ${dtype}`, got: (data as object)?.constructor?.name ?? typeof data });
+    }
+    const d = dims ? [...dims] : [arr.length];
+    const n = shapeSize(d);
+    if (n !== arr.length) {
+      throw new ShapeError('data length does not match shape', { expected: `${n} elements for ${fmtShape(d)}`, got: `${arr.length}` });
+    }
+    this.dtype = dtype;
+    this.data = arr;
+    this.dims = Object.freeze(d);
+  }
+
+  /** Alias of dims (PyTorch's name). */
+  get shape(): readonly number[] { return this.dims; }
+  get size(): number { return this.data.length; }
+  get ndim(): number { return this.dims.length; }
+
+  static zeros<D extends DType>(dtype: D, dims: readonly number[]): Tensor<D> {
+    return new Tensor(dtype, allocData(dtype, shapeSize(dims)), dims);
+  }
+  static fromArray(data: readonly number[], dims?: readonly number[]): Tensor<'float32'> {
+    return new Tensor('float32', Float32Array.from(data), dims ?? [data.length]);
+  }
+
+  /** Same data, new shape (one -1 allowed). */
+  reshape(dims: readonly number[]): Tensor<D> {
+    const d = [...dims];
+    const neg = d.indexOf(-1);
+    if (neg >= 0) {
+      const rest = d.reduce((a, b, i) => (i === neg ? a : a * b), 1);
+      d[neg] = rest === 0 ? 0 : this.size / rest;
+    }
+    if (shapeSize(d) !== this.size) {
+      throw new ShapeError('cannot reshape', { expected: `${this.size} elements`, got: `${fmtShape(dims)}` });
+    }
+    return new Tensor(this.dtype, this.data, d);
+  }
+
+  /** Element at a multi-index, as a number (int64 converted). */
+  get(...index: number[]): number {
+    if (index.length !== this.dims.length) throw new ShapeError('wrong number of indices', { expected: `${this.dims.length}`, got: `${index.length}` });
+    let off = 0;
+    for (let i = 0; i < index.length; i++) {
+      if (index[i] < 0 || index[i] >= this.dims[i]) throw new ShapeError('index out of range', { expected: `< ${this.dims[i]} on axis ${i}`, got: `${index[i]}` });
+      off = off * this.dims[i] + index[i];
+    }
+    return Number(this.data[off]);
+  }
+
+  /** Converts to another dtype (copy). */
+  to<E extends DType>(dtype: E): Tensor<E> {
+    const out = allocData(dtype, this.size);
+    const src = this.data;
+    if (dtype === 'int64') for (let i = 0; i < src.length; i++) (out as BigInt64Array)[i] = BigInt(Math.trunc(Number(src[i])));
+    else if (dtype === 'bool') for (let i = 0; i < src.length; i++) (out as Uint8Array)[i] = Number(src[i]) ? 1 : 0;
+    else for (let i = 0; i < src.length; i++) (out as Float64Array)[i] = Number(src[i]);
+    return new Tensor(dtype, out, this.dims);
+  }
+
+  /** The data as plain numbers. */
+  toArray(): number[] {
+    return Array.from(this.data as ArrayLike<number | bigint>, Number);
+  }
+
+  /** Little-endian bytes of the data (a view, no copy). */
+  bytes(): Uint8Array {
+    return new Uint8Array(this.data.buffer, this.data.byteOffset, this.data.byteLength);
+  }
+
+  toString(): string {
+    return `Tensor(${this.dtype}, ${fmtShape(this.dims)})`;
+  }
+}
