@@ -1,0 +1,12 @@
+export * from './tensor';
+export { readNpy, writeNpy, loadNpy, saveNpy, readNpyHeader, NPY_DESCR } from './npy';
+export type { NpyHeader } from './npy';
+export {
+  readSafetensors, writeSafetensors, loadSafetensors, saveSafetensors, parseSafetensorsHeader, MAX_SAFETENSORS_HEADER,
+} from './safetensors';
+export type { SafetensorsFile, SafetensorsHeader, SafetensorsEntry } from './safetensors';
+export {
+  loadImage, loadImages, imageToTensor, imagesToBatch, tensorToPng, decodeImage, resizeImage, centerCropImage,
+  resizedSize, rawToTensor, IMAGENET_MEAN, IMAGENET_STD,
+} from './image';
+export type { RawImage, ImageOptions, DecodeOptions, PngOptions, ResizeKernel } from './image';
