@@ -41,7 +41,7 @@ export function dataFromBytes<D extends DType>(dtype: D, bytes: Uint8Array): Dat
     });
   }
   let src = bytes;
-  if (bytes.byteOffset % bpe !== 0) src = bytes.slice();
+  if (bytes.byteOffset % bpe !== 0) { src = new Uint8Array(bytes.byteLength); src.set(bytes); } // Buffer.slice is a view: copy explicitly
   const n = bytes.byteLength / bpe;
   switch (dtype) {
     case 'float32': return new Float32Array(src.buffer, src.byteOffset, n) as DataTypeMap[D];

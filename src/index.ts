@@ -1,0 +1,15 @@
+/**
+ * cnnlab: build or take a CNN, trace it to ONNX, run it on ONNX Runtime, measure it, show it.
+ * `import { nn, zoo, Tensor, Session, analysis, det, show } from 'cnnlab'`.
+ */
+export * from './errors';
+export * as nn from './nn';
+export * as zoo from './zoo';
+export * as graph from './graph';
+export { Tensor } from './tensor/tensor';
+export type { DType } from './tensor/tensor';
+export * as tensor from './tensor';
+export { Session, availableDevices } from './runtime/session';
+export type { Device, DeviceRequest, SessionOptions } from './runtime/session';
+export { JUPYTER_DISPLAY, isDisplayable } from './display/bundle';
+export type { MimeBundle, Displayable } from './display/bundle';

@@ -1,0 +1,195 @@
+/**
+ * Functional ops on symbolic tensors: each emits standard ONNX nodes (opset 17) through the tracer.
+ * Layers are thin modules over these.
+ */
+import { CnnlabError, ShapeError, fmtShape } from '../errors';
+import { attr, AttrValue } from '../graph/ir';
+import { Tensor } from '../tensor/tensor';
+import { Parameter } from './parameter';
+import { OpInput, SymTensor } from './trace';
+
+export type Pair = number | readonly [number, number];
+export const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+function one(xs: SymTensor[]): SymTensor {
+  return xs[0];
+}
+function emit(x: SymTensor, op: string, inputs: OpInput[], attrs: Record<string, AttrValue> = {}): SymTensor {
+  return one(x.tracer.emit(op, inputs, attrs));
+}
+const scalar = (v: number) => new Tensor('float32', Float32Array.of(v), []);
+export const int64s = (v: readonly number[]) => new Tensor('int64', BigInt64Array.from(v.map((x) => BigInt(x))), [v.length]);
+
+export interface Conv2dAttrs {
+  stride?: Pair;
+  /** symmetric padding (h, w), or explicit [top, left, bottom, right] */
+  padding?: Pair | readonly [number, number, number, number];
+  dilation?: Pair;
+  groups?: number;
+}
+
+export function pads4(p: Conv2dAttrs['padding']): number[] {
+  if (p === undefined) return [0, 0, 0, 0];
+  if (typeof p === 'number') return [p, p, p, p];
+  if (p.length === 2) return [p[0], p[1], p[0], p[1]];
+  return [...p];
+}
+
+export function conv2d(x: SymTensor, weight: Parameter, bias: Parameter | null, a: Conv2dAttrs = {}): SymTensor {
+  const [kh, kw] = weight.shape.slice(2);
+  return emit(x, 'Conv', [x, weight, bias], {
+    kernel_shape: attr.ints([kh, kw]),
+    strides: attr.ints(pair(a.stride ?? 1)),
+    pads: attr.ints(pads4(a.padding)),
+    dilations: attr.ints(pair(a.dilation ?? 1)),
+    group: attr.int(a.groups ?? 1),
+  });
+}
+
+export function batchNorm(x: SymTensor, weight: Parameter, bias: Parameter, mean: Parameter, variance: Parameter, eps = 1e-5): SymTensor {
+  return emit(x, 'BatchNormalization', [x, weight, bias, mean, variance], { epsilon: attr.float(eps) });
+}
+
+export function linear(x: SymTensor, weight: Parameter, bias: Parameter | null): SymTensor {
+  if (x.ndim !== 2) {
+    // nn.Linear on [..., in]: MatMul with the transposed weight
+    const wt = emit(x, 'Transpose', [weight], { perm: attr.ints([1, 0]) });
+    const y = emit(x, 'MatMul', [x, wt]);
+    return bias ? emit(x, 'Add', [y, bias]) : y;
+  }
+  return emit(x, 'Gemm', [x, weight, bias], { transB: attr.int(1) });
+}
+
+export const relu = (x: SymTensor) => emit(x, 'Relu', [x]);
+export const clip = (x: SymTensor, min: number, max: number) => emit(x, 'Clip', [x, scalar(min), scalar(max)]);
+export const relu6 = (x: SymTensor) => clip(x, 0, 6);
+export const sigmoid = (x: SymTensor) => emit(x, 'Sigmoid', [x]);
+export const tanh = (x: SymTensor) => emit(x, 'Tanh', [x]);
+export const hardswish = (x: SymTensor) => emit(x, 'HardSwish', [x]);
+export const hardsigmoid = (x: SymTensor, alpha = 1 / 6, beta = 0.5) =>
+  emit(x, 'HardSigmoid', [x], { alpha: attr.float(alpha), beta: attr.float(beta) });
+export const leakyRelu = (x: SymTensor, slope = 0.01) => emit(x, 'LeakyRelu', [x], { alpha: attr.float(slope) });
+export const elu = (x: SymTensor, alpha = 1) => emit(x, 'Elu', [x], { alpha: attr.float(alpha) });
+/** SiLU / Swish: x·σ(x) */
+export const silu = (x: SymTensor) => mul(x, sigmoid(x));
+export const softmax = (x: SymTensor, axis = -1) => emit(x, 'Softmax', [x], { axis: attr.int(axis) });
+export const identity = (x: SymTensor) => emit(x, 'Identity', [x]);
+
+export function add(a: SymTensor, b: SymTensor | Parameter | Tensor): SymTensor {
+  return emit(a, 'Add', [a, b]);
+}
+export function mul(a: SymTensor, b: SymTensor | Parameter | Tensor): SymTensor {
+  return emit(a, 'Mul', [a, b]);
+}
+
+export function concat(xs: readonly SymTensor[], axis = 1): SymTensor {
+  if (!xs.length) throw new CnnlabError('concat needs at least one tensor');
+  return emit(xs[0], 'Concat', [...xs], { axis: attr.int(axis) });
+}
+
+export function flatten(x: SymTensor, axis = 1): SymTensor {
+  return emit(x, 'Flatten', [x], { axis: attr.int(axis) });
+}
+
+export function reshape(x: SymTensor, shape: readonly number[]): SymTensor {
+  return emit(x, 'Reshape', [x, int64s(shape)]);
+}
+
+export function transpose(x: SymTensor, perm: readonly number[]): SymTensor {
+  return emit(x, 'Transpose', [x], { perm: attr.ints(perm) });
+}
+
+/** Splits along an axis into parts of the given sizes. */
+export function split(x: SymTensor, sizes: readonly number[], axis = 1): SymTensor[] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const ax = axis < 0 ? axis + x.ndim : axis;
+  if (total !== x.shape[ax]) {
+    throw new ShapeError('split sizes do not add up to the axis', { expected: `${x.shape[ax]} (axis ${axis} of ${fmtShape(x.shape)})`, got: `${sizes.join('+')} = ${total}` });
+  }
+  return x.tracer.emit('Split', [x, int64s(sizes)], { axis: attr.int(axis) }, sizes.length);
+}
+
+export function slice(x: SymTensor, starts: number[], ends: number[], axes: number[], steps?: number[]): SymTensor {
+  return emit(x, 'Slice', [x, int64s(starts), int64s(ends), int64s(axes), steps ? int64s(steps) : null]);
+}
+
+export interface Pool2dAttrs {
+  kernel: Pair;
+  stride?: Pair;
+  padding?: Pair | readonly [number, number, number, number];
+  dilation?: Pair;
+  ceilMode?: boolean;
+  /** AvgPool only: include zero padding in the divisor (PyTorch default true) */
+  countIncludePad?: boolean;
+}
+
+export function maxPool2d(x: SymTensor, a: Pool2dAttrs): SymTensor {
+  return emit(x, 'MaxPool', [x], {
+    kernel_shape: attr.ints(pair(a.kernel)),
+    strides: attr.ints(pair(a.stride ?? a.kernel)),
+    pads: attr.ints(pads4(a.padding)),
+    dilations: attr.ints(pair(a.dilation ?? 1)),
+    ceil_mode: attr.int(a.ceilMode ? 1 : 0),
+  });
+}
+
+export function avgPool2d(x: SymTensor, a: Pool2dAttrs): SymTensor {
+  return emit(x, 'AveragePool', [x], {
+    kernel_shape: attr.ints(pair(a.kernel)),
+    strides: attr.ints(pair(a.stride ?? a.kernel)),
+    pads: attr.ints(pads4(a.padding)),
+    ceil_mode: attr.int(a.ceilMode ? 1 : 0),
+    count_include_pad: attr.int(a.countIncludePad === false ? 0 : 1),
+  });
+}
+
+export const globalAvgPool = (x: SymTensor) => emit(x, 'GlobalAveragePool', [x]);
+export const globalMaxPool = (x: SymTensor) => emit(x, 'GlobalMaxPool', [x]);
+
+/** PyTorch's adaptive bins: [floor(i·in/out), ceil((i+1)·in/out)). */
+export function adaptiveBins(size: number, out: number): [number, number][] {
+  return Array.from({ length: out }, (_, i) => [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)]);
+}
+
+/**
+ * AdaptiveAvg/MaxPool2d for any output size: global pooling for 1×1, one pooling op when the input
+ * divides evenly, otherwise one reduction per bin (exactly PyTorch's bins) concatenated.
+ */
+export function adaptivePool2d(x: SymTensor, output: Pair, mode: 'avg' | 'max'): SymTensor {
+  const [oh, ow] = pair(output);
+  const [h, w] = x.shape.slice(2);
+  if (oh <= 0 || ow <= 0) throw new ShapeError('adaptive pool output size must be positive', { got: `${oh}×${ow}`, where: x.tracer.path });
+  if (oh === 1 && ow === 1) return mode === 'avg' ? globalAvgPool(x) : globalMaxPool(x);
+  if (h % oh === 0 && w % ow === 0) {
+    const k: [number, number] = [h / oh, w / ow];
+    return mode === 'avg' ? avgPool2d(x, { kernel: k, stride: k }) : maxPool2d(x, { kernel: k, stride: k });
+  }
+  const reduceOp = mode === 'avg' ? 'ReduceMean' : 'ReduceMax';
+  const rows: SymTensor[] = [];
+  for (const [r0, r1] of adaptiveBins(h, oh)) {
+    const cells: SymTensor[] = [];
+    for (const [c0, c1] of adaptiveBins(w, ow)) {
+      const s = slice(x, [r0, c0], [r1, c1], [2, 3]);
+      cells.push(emit(x, reduceOp, [s], { axes: attr.ints([2, 3]), keepdims: attr.int(1) }));
+    }
+    rows.push(cells.length === 1 ? cells[0] : concat(cells, 3));
+  }
+  return rows.length === 1 ? rows[0] : concat(rows, 2);
+}
+
+/** Local response normalisation across channels (AlexNet, GoogLeNet), PyTorch's LocalResponseNorm. */
+export function lrn(x: SymTensor, size: number, alpha = 1e-4, beta = 0.75, k = 1): SymTensor {
+  return emit(x, 'LRN', [x], { size: attr.int(size), alpha: attr.float(alpha), beta: attr.float(beta), bias: attr.float(k) });
+}
+
+/** ShuffleNet's channel shuffle: [N, g·c, H, W] → reshape [N, g, c, H, W] → transpose → back. */
+export function channelShuffle(x: SymTensor, groups: number): SymTensor {
+  const [n, c, h, w] = x.shape;
+  if (!Number.isInteger(groups) || groups <= 0 || c % groups !== 0) {
+    throw new ShapeError('channel shuffle: channels not divisible by groups', { expected: `a multiple of ${groups}`, got: `${c} channels (${fmtShape(x.shape)})`, where: x.tracer.path });
+  }
+  const r = reshape(x, [0, groups, c / groups, h, w]);
+  const t = transpose(r, [0, 2, 1, 3, 4]);
+  void n;
+  return reshape(t, [0, c, h, w]);
+}

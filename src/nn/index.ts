@@ -1,0 +1,13 @@
+export * from './module';
+export * from './parameter';
+export { SymTensor, Tracer } from './trace';
+export * as F from './functional';
+export * from './layers/conv';
+export * from './layers/norm';
+export * from './layers/activation';
+export * from './layers/pooling';
+export * from './layers/linear';
+export * from './layers/container';
+export * from './blocks/conv-norm-act';
+export * from './blocks/resnet';
+export * from './blocks/mobilenet';

@@ -1,0 +1,91 @@
+import { ConfigError, ShapeError, fmtShape } from '../../errors';
+import * as F from '../functional';
+import { Module } from '../module';
+import { Parameter } from '../parameter';
+import { SymTensor } from '../trace';
+
+export interface Conv2dOptions {
+  stride?: F.Pair;
+  /** symmetric padding, or 'same' (stride 1 only; asymmetric when the padding is odd, like PyTorch) */
+  padding?: F.Pair | 'same' | 'valid';
+  dilation?: F.Pair;
+  groups?: number;
+  bias?: boolean;
+}
+
+export function checkPositiveInt(v: number, name: string, where: string): void {
+  if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`${name} must be a positive integer`, { expected: 'an integer ≥ 1', got: String(v), where });
+}
+
+/** 2-D convolution with PyTorch's parameters (`weight` [Cout, Cin/groups, kh, kw], `bias` [Cout]). */
+export class Conv2d extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: F.Pair | 'same' | 'valid';
+  readonly dilation: [number, number];
+  readonly groups: number;
+
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: F.Pair, opts: Conv2dOptions = {}) {
+    super();
+    const where = 'Conv2d';
+    this.kernelSize = F.pair(kernelSize);
+    this.stride = F.pair(opts.stride ?? 1);
+    this.dilation = F.pair(opts.dilation ?? 1);
+    this.groups = opts.groups ?? 1;
+    this.padding = opts.padding ?? 0;
+    checkPositiveInt(inChannels, 'in_channels', where);
+    checkPositiveInt(outChannels, 'out_channels', where);
+    for (const v of [...this.kernelSize, ...this.stride, ...this.dilation, this.groups]) checkPositiveInt(v, 'kernel_size, stride, dilation and groups', where);
+    if (typeof this.padding === 'string') {
+      if (this.padding !== 'same' && this.padding !== 'valid') {
+        throw new ConfigError('unknown padding mode', { expected: "a number, [h, w], 'same' or 'valid'", got: `'${this.padding}'`, where });
+      }
+      if (this.padding === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) {
+        throw new ConfigError("padding 'same' needs stride 1 (as in PyTorch)", { got: `stride ${this.stride.join('×')}`, where });
+      }
+    } else {
+      const p = F.pair(this.padding);
+      if (p.some((v) => !Number.isInteger(v) || v < 0)) throw new ConfigError('padding must be non-negative integers', { got: String(p), where });
+    }
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
+      throw new ConfigError('channels not divisible by groups', {
+        expected: `in_channels and out_channels multiples of groups=${this.groups}`, got: `in ${inChannels}, out ${outChannels}`, where,
+      });
+    }
+    const fanIn = (inChannels / this.groups) * this.kernelSize[0] * this.kernelSize[1];
+    const bound = 1 / Math.sqrt(fanIn);
+    this.weight = new Parameter([outChannels, inChannels / this.groups, ...this.kernelSize], { kind: 'uniform', bound });
+    this.bias = opts.bias === false ? null : new Parameter([outChannels], { kind: 'uniform', bound });
+  }
+
+  /** [top, left, bottom, right] for the given input (resolves 'same' like PyTorch: extra pad at the end). */
+  resolvePads(): [number, number, number, number] {
+    if (this.padding === 'valid') return [0, 0, 0, 0];
+    if (this.padding === 'same') {
+      const tot = [0, 1].map((i) => this.dilation[i] * (this.kernelSize[i] - 1));
+      return [Math.floor(tot[0] / 2), Math.floor(tot[1] / 2), tot[0] - Math.floor(tot[0] / 2), tot[1] - Math.floor(tot[1] / 2)];
+    }
+    const [ph, pw] = F.pair(this.padding);
+    return [ph, pw, ph, pw];
+  }
+
+  forward(x: SymTensor): SymTensor {
+    const where = x.tracer.path || '<root>';
+    if (x.ndim !== 4) throw new ShapeError('Conv2d expects NCHW input', { expected: `[N, ${this.inChannels}, H, W]`, got: fmtShape(x.shape), where });
+    if (x.shape[1] !== this.inChannels) {
+      throw new ShapeError(`Conv2d: input has ${x.shape[1]} channels`, { expected: `[N, ${this.inChannels}, H, W] (weight ${fmtShape(this.weight.shape)})`, got: fmtShape(x.shape), where });
+    }
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.resolvePads(), dilation: this.dilation, groups: this.groups });
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize.join(', ')}), stride=(${this.stride.join(', ')})`;
+    if (this.padding !== 0) s += `, padding=${typeof this.padding === 'string' ? this.padding : `(${F.pair(this.padding).join(', ')})`}`;
+    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=(${this.dilation.join(', ')})`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (!this.bias) s += ', bias=False';
+    return s;
+  }
+}

@@ -1,0 +1,34 @@
+import { ShapeError, fmtShape } from '../../errors';
+import * as F from '../functional';
+import { Module } from '../module';
+import { Buffer, Parameter } from '../parameter';
+import { SymTensor } from '../trace';
+import { checkPositiveInt } from './conv';
+
+/** BatchNorm2d in inference mode: running statistics, `weight`, `bias`, `running_mean`, `running_var`. */
+export class BatchNorm2d extends Module {
+  weight: Parameter;
+  bias: Parameter;
+  running_mean: Buffer;
+  running_var: Buffer;
+
+  constructor(readonly numFeatures: number, readonly eps = 1e-5, readonly momentum = 0.1) {
+    super();
+    checkPositiveInt(numFeatures, 'num_features', 'BatchNorm2d');
+    this.weight = new Parameter([numFeatures], { kind: 'ones' });
+    this.bias = new Parameter([numFeatures], { kind: 'zeros' });
+    this.running_mean = new Buffer([numFeatures], { kind: 'zeros' });
+    this.running_var = new Buffer([numFeatures], { kind: 'ones' });
+  }
+
+  forward(x: SymTensor): SymTensor {
+    if (x.ndim < 2 || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(`BatchNorm2d: input has ${x.shape[1]} channels`, { expected: `[N, ${this.numFeatures}, ...]`, got: fmtShape(x.shape), where: x.tracer.path });
+    }
+    return F.batchNorm(x, this.weight, this.bias, this.running_mean, this.running_var, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=True, track_running_stats=True`;
+  }
+}

@@ -1,0 +1,208 @@
+import { CnnlabError, WeightLoadError, fmtShape } from '../errors';
+import { Graph } from '../graph/ir';
+import { DType, Tensor } from '../tensor/tensor';
+import { Parameter, sameShape } from './parameter';
+import { SymTensor, Tracer } from './trace';
+
+export type ForwardValue = SymTensor | SymTensor[] | Record<string, SymTensor>;
+
+/** Input spec for tracing: one shape, several shapes, or named inputs with dtypes. */
+export type TraceInput =
+  | readonly number[]
+  | readonly (readonly number[])[]
+  | Record<string, readonly number[] | { shape: readonly number[]; dtype?: DType }>;
+
+export interface TraceOptions {
+  /** make dimension 0 of inputs and outputs symbolic ('N') in the exported ONNX (default true) */
+  dynamicBatch?: boolean;
+  /** names of the graph outputs (default `output`, or `output0..` for several, or the record's keys) */
+  outputNames?: string[];
+}
+
+function findTracer(args: unknown[]): Tracer | undefined {
+  for (const a of args) {
+    if (a instanceof SymTensor) return a.tracer;
+    if (Array.isArray(a)) { const t = findTracer(a); if (t) return t; }
+  }
+  return undefined;
+}
+
+/**
+ * A layer or a block, PyTorch-style. Child modules and parameters are the instance's fields, in
+ * declaration order; their names make the state-dict keys (`layer1.0.conv1.weight`), torchvision's.
+ */
+export abstract class Module {
+  /** torch's class name, shown in summaries (defaults to the JS class name) */
+  get typeName(): string {
+    return this.constructor.name;
+  }
+
+  abstract forward(...args: any[]): ForwardValue;
+
+  /** Runs `forward` under this module's path; use it (not `forward`) to call children. */
+  call(...args: any[]): any {
+    const tracer = findTracer(args);
+    if (!tracer) throw new CnnlabError(`${this.typeName}.call needs symbolic tensors (call it while tracing)`);
+    const path = tracer.modulePaths.get(this);
+    if (path === undefined) {
+      throw new CnnlabError(`a ${this.typeName} was called that is not part of the traced module tree`, {
+        where: tracer.path || '<root>', expected: 'children assigned as fields of their parent module',
+      });
+    }
+    tracer.enter(path, this.typeName);
+    try {
+      const out = this.forward(...args);
+      if (out instanceof SymTensor) tracer.graph.moduleOutputs.set(path, out.name);
+      return out;
+    } finally {
+      tracer.exit();
+    }
+  }
+
+  /** Direct children, in declaration order. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [k, v] of Object.entries(this)) if (v instanceof Module) out.push([k, v]);
+    return out;
+  }
+
+  /** Own parameters and buffers, in declaration order. */
+  ownParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    for (const [k, v] of Object.entries(this)) if (v instanceof Parameter) out.push([k, v]);
+    return out;
+  }
+
+  /** Every module of the tree with its path ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [k, m] of this.namedChildren()) out.push(...m.namedModules(prefix ? `${prefix}.${k}` : k));
+    return out;
+  }
+
+  /** State-dict entries: parameters and buffers with torchvision's key names, torch's order. */
+  namedParameters(prefix = ''): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const own = this.ownParameters();
+    for (const [k, p] of own) if (p.trainable) out.push([prefix + k, p]);
+    for (const [k, p] of own) if (!p.trainable) out.push([prefix + k, p]);
+    for (const [k, m] of this.namedChildren()) out.push(...m.namedParameters(`${prefix}${k}.`));
+    return out;
+  }
+
+  /** Number of trainable parameters. */
+  numParameters(): number {
+    return this.namedParameters().reduce((a, [, p]) => a + (p.trainable ? p.size : 0), 0);
+  }
+
+  stateDict(): Map<string, Tensor> {
+    return new Map(this.namedParameters().map(([k, p]) => [k, p.tensor()]));
+  }
+
+  /**
+   * Loads a state dict. Strict by default: missing, unexpected and wrongly shaped tensors are all
+   * reported in one WeightLoadError and nothing is changed. `num_batches_tracked` is ignored.
+   */
+  loadStateDict(tensors: Map<string, Tensor> | Record<string, Tensor>, opts: { strict?: boolean; where?: string } = {}): { loaded: string[]; missing: string[]; unexpected: string[] } {
+    const strict = opts.strict ?? true;
+    const src = tensors instanceof Map ? tensors : new Map(Object.entries(tensors));
+    const own = new Map(this.namedParameters());
+    const mismatches: WeightLoadError['mismatches'] = [];
+    const missing: string[] = [], unexpected: string[] = [];
+    for (const k of own.keys()) if (!src.has(k)) missing.push(k);
+    for (const k of src.keys()) if (!own.has(k) && !k.endsWith('num_batches_tracked')) unexpected.push(k);
+    for (const [k, t] of src) {
+      const p = own.get(k);
+      if (!p) continue;
+      if (!sameShape(t.dims, p.shape)) mismatches.push({ key: k, problem: 'shape', expected: fmtShape(p.shape), got: fmtShape(t.dims) });
+      else if (t.dtype !== 'float32' && t.dtype !== 'float64') mismatches.push({ key: k, problem: 'dtype', expected: 'float32 or float64', got: t.dtype });
+    }
+    if (strict) {
+      for (const k of missing) mismatches.push({ key: k, problem: 'missing' });
+      for (const k of unexpected) mismatches.push({ key: k, problem: 'unexpected' });
+    }
+    if (mismatches.length) {
+      const lines = mismatches.map((m) => `  ${m.key}: ${m.problem}${m.expected ? ` (expected ${m.expected}, got ${m.got})` : ''}`);
+      throw new WeightLoadError(
+        `weights do not match ${this.typeName}: ${mismatches.length} mismatch${mismatches.length > 1 ? 'es' : ''}; nothing was loaded\n${lines.join('\n')}`,
+        mismatches, { where: opts.where },
+      );
+    }
+    const loaded: string[] = [];
+    for (const [k, t] of src) {
+      const p = own.get(k);
+      if (p) { p.set(t, k); loaded.push(k); }
+    }
+    return { loaded, missing, unexpected };
+  }
+
+  /** Loads torchvision/timm weights saved as safetensors (atomic; see loadStateDict). */
+  async loadWeights(path: string, opts: { strict?: boolean } = {}): Promise<this> {
+    const { loadSafetensors } = await import('../tensor/safetensors');
+    const { tensors } = await loadSafetensors(path);
+    this.loadStateDict(tensors, { strict: opts.strict, where: path });
+    return this;
+  }
+
+  /**
+   * Traces `forward` on symbolic tensors into the graph IR with every shape inferred.
+   * `model.trace([1, 3, 224, 224])`.
+   */
+  trace(input: TraceInput, opts: TraceOptions = {}): Graph {
+    const paramNames = new Map<Parameter, string>();
+    for (const [k, p] of this.namedParameters()) if (!paramNames.has(p)) paramNames.set(p, k);
+    const modulePaths = new Map<object, string>();
+    for (const [k, m] of this.namedModules()) if (!modulePaths.has(m)) modulePaths.set(m, k);
+    const tracer = new Tracer(paramNames, modulePaths);
+    const g = tracer.graph;
+    g.name = this.typeName;
+    g.metadata.dynamicBatch = String(opts.dynamicBatch ?? true);
+
+    let args: SymTensor[];
+    const isShape = (x: unknown): x is number[] => Array.isArray(x) && x.every((d) => typeof d === 'number');
+    if (isShape(input)) args = [tracer.input('input', input)];
+    else if (Array.isArray(input)) args = input.map((s, i) => tracer.input(input.length === 1 ? 'input' : `input${i}`, s as number[]));
+    else {
+      args = Object.entries(input as Record<string, unknown>).map(([name, spec]) =>
+        isShape(spec) ? tracer.input(name, spec) : tracer.input(name, (spec as { shape: number[] }).shape, (spec as { dtype?: DType }).dtype ?? 'float32'));
+    }
+    for (const a of args) {
+      if (a.shape.some((d) => !Number.isInteger(d) || d <= 0)) {
+        throw new CnnlabError('input shape must be positive integers', { expected: 'e.g. [1, 3, 224, 224]', got: fmtShape(a.shape) });
+      }
+    }
+    const out = this.call(...args) as ForwardValue;
+    const entries: [string, SymTensor][] = out instanceof SymTensor ? [['output', out]]
+      : Array.isArray(out) ? out.map((o, i) => [`output${i}`, o])
+      : Object.entries(out);
+    const names = opts.outputNames ?? entries.map(([k]) => k);
+    const used = new Set<string>();
+    entries.forEach(([, sym], i) => {
+      const want = names[i];
+      let valueName = sym.name;
+      const producedByNode = g.nodes.some((n) => n.outputs.includes(valueName));
+      if (!producedByNode || used.has(valueName) || g.inputs.some((x) => x.name === valueName)) {
+        const [id] = tracer.emit('Identity', [sym]);
+        valueName = id.name;
+      }
+      tracer.rename(valueName, want);
+      used.add(want);
+      g.outputs.push(g.values.get(want)!);
+    });
+    return g;
+  }
+
+  /** Extra text in the repr, like torch's `extra_repr`. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** PyTorch-style repr of the module tree. */
+  toString(): string {
+    const children = this.namedChildren();
+    const head = `${this.typeName}(${this.extraRepr()}`;
+    if (!children.length) return `${head})`;
+    const lines = children.map(([k, m]) => `  (${k}): ${m.toString().split('\n').join('\n  ')}`);
+    return `${head}\n${lines.join('\n')}\n)`;
+  }
+}
