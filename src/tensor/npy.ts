@@ -17,7 +17,7 @@
 import { readFile, writeFile } from 'fs/promises';
 import { ParseError, fmtShape } from '../errors';
 import { BYTES_PER_ELEMENT, DType, Tensor, dataFromBytes } from './tensor';
-import { f16BytesToF32 } from './safetensors';
+import { f16BytesToF32, fileError } from './safetensors';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const MAGIC_LEN = 8; // magic + 2 version bytes
@@ -307,7 +307,7 @@ export function readNpy(bytes: Uint8Array, where = '.npy'): Tensor {
   const info = parseDescr(h.descr, `${where}@${h.version[0] === 1 ? 10 : 12}`);
   // Element count, refusing anything bigger than the bytes present before multiplying by itemsize.
   const available = bytes.length - h.dataOffset;
-  let count = 1;
+  let count = h.shape.includes(0) ? 0 : 1;
   for (const d of h.shape) {
     count *= d;
     if (count * info.itemsize > available) {
@@ -376,11 +376,20 @@ export function writeNpy(t: Tensor): Uint8Array {
 
 /** Reads a `.npy` file. */
 export async function loadNpy(path: string): Promise<Tensor> {
-  const buf = await readFile(path);
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (e) {
+    throw fileError(e, path);
+  }
   return readNpy(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
 }
 
 /** Writes a tensor to a `.npy` file. */
 export async function saveNpy(path: string, t: Tensor): Promise<void> {
-  await writeFile(path, writeNpy(t));
+  try {
+    await writeFile(path, writeNpy(t));
+  } catch (e) {
+    throw fileError(e, path);
+  }
 }

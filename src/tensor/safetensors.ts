@@ -207,7 +207,7 @@ export function parseSafetensorsHeader(head: Uint8Array, fileSize: number, where
       });
     }
     const itemsize = FROM_ST[dtype].itemsize;
-    let count = 1;
+    let count = (shape as number[]).includes(0) ? 0 : 1;
     for (const d of shape as number[]) {
       count *= d;
       if (count * itemsize > end - begin) break;
