@@ -1,0 +1,123 @@
+/**
+ * The Jupyter wire protocol (messaging spec 5.3): framing of multipart ZeroMQ messages,
+ * HMAC signatures, headers. No sockets here, so the control worker and the main thread share it.
+ */
+import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
+
+export const PROTOCOL_VERSION = '5.3';
+const DELIM = Buffer.from('<IDS|MSG>');
+
+export interface Header {
+  msg_id: string;
+  session: string;
+  username: string;
+  date: string;
+  msg_type: string;
+  version: string;
+  [k: string]: unknown;
+}
+
+export interface Message<C = Record<string, any>> {
+  /** ZeroMQ routing identities (ROUTER sockets); empty for PUB messages. */
+  identities: Buffer[];
+  header: Header;
+  parent_header: Partial<Header>;
+  metadata: Record<string, unknown>;
+  content: C;
+  buffers: Buffer[];
+}
+
+export interface ConnectionInfo {
+  transport: string;
+  ip: string;
+  shell_port: number;
+  iopub_port: number;
+  stdin_port: number;
+  control_port: number;
+  hb_port: number;
+  key: string;
+  signature_scheme: string;
+  kernel_name?: string;
+}
+
+/** Signs and verifies message frames with the connection file's key and scheme. */
+export class Signer {
+  private readonly algo: string | null;
+  constructor(private readonly key: string, scheme = 'hmac-sha256') {
+    if (!key) { this.algo = null; return; }
+    const m = /^hmac-([a-z0-9]+)$/i.exec(scheme);
+    if (!m) throw new Error(`connection file: expected signature_scheme "hmac-<hash>", got ${JSON.stringify(scheme)}`);
+    this.algo = m[1].toLowerCase();
+  }
+  sign(parts: (Buffer | string)[]): string {
+    if (!this.algo) return '';
+    const h = createHmac(this.algo, this.key);
+    for (const p of parts) h.update(p);
+    return h.digest('hex');
+  }
+  verify(signature: string, parts: Buffer[]): boolean {
+    if (!this.algo) return true;
+    const want = Buffer.from(this.sign(parts), 'utf8');
+    const got = Buffer.from(signature, 'utf8');
+    return want.length === got.length && timingSafeEqual(want, got);
+  }
+}
+
+/** Parses a multipart message; throws when the delimiter is missing or the signature is wrong. */
+export function parseMessage(frames: Buffer[], signer: Signer): Message {
+  let i = 0;
+  while (i < frames.length && !frames[i].equals(DELIM)) i++;
+  if (i >= frames.length) throw new Error('wire: message without <IDS|MSG> delimiter');
+  if (frames.length < i + 6) throw new Error(`wire: expected at least 5 frames after the delimiter, got ${frames.length - i - 1}`);
+  const signature = frames[i + 1].toString('utf8');
+  const body = frames.slice(i + 2, i + 6);
+  if (!signer.verify(signature, body)) throw new Error('wire: invalid HMAC signature');
+  return {
+    identities: frames.slice(0, i),
+    header: JSON.parse(body[0].toString('utf8')),
+    parent_header: JSON.parse(body[1].toString('utf8')),
+    metadata: JSON.parse(body[2].toString('utf8')),
+    content: JSON.parse(body[3].toString('utf8')),
+    buffers: frames.slice(i + 6),
+  };
+}
+
+/** Serializes and signs a message into frames. */
+export function serializeMessage(msg: Message, signer: Signer): Buffer[] {
+  const body = [
+    Buffer.from(JSON.stringify(msg.header), 'utf8'),
+    Buffer.from(JSON.stringify(msg.parent_header), 'utf8'),
+    Buffer.from(JSON.stringify(msg.metadata), 'utf8'),
+    Buffer.from(JSON.stringify(msg.content), 'utf8'),
+  ];
+  return [...msg.identities, DELIM, Buffer.from(signer.sign(body), 'utf8'), ...body, ...msg.buffers];
+}
+
+let username = 'kernel';
+export function setUsername(name: string): void { username = name; }
+
+/** A new message; `parent` (when given) supplies the parent header and the session. */
+export function newMessage<C>(msgType: string, content: C, parent?: Message | null, identities: Buffer[] = [],
+  session = 'cnnlab-kernel'): Message<C> {
+  return {
+    identities,
+    header: {
+      msg_id: randomUUID(),
+      session: parent?.header.session ?? session,
+      username: parent?.header.username ?? username,
+      date: new Date().toISOString(),
+      msg_type: msgType,
+      version: PROTOCOL_VERSION,
+    },
+    parent_header: parent ? parent.header : {},
+    metadata: {},
+    content,
+    buffers: [],
+  };
+}
+
+/** The reply to a request: same identities, type `<x>_reply`. */
+export function replyTo<C>(req: Message, content: C, msgType?: string): Message<C> {
+  const type = msgType ?? req.header.msg_type.replace(/_request$/, '_reply');
+  return newMessage(type, content, req, req.identities);
+}
