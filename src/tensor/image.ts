@@ -10,12 +10,13 @@
  *   → ToTensor: x / 255 → Normalize: (x − mean) / std (ImageNet's mean/std by default)
  *   → NCHW float32 [1, 3, H, W].
  *
- * Resampling is sharp's `linear` kernel. torchvision (PIL backend) uses PIL's bilinear filter, which
- * widens its support when downscaling (antialias); libvips' reduce does the same, but the two differ
- * in details (libvips shrinks by an integer box filter first for large factors and rounds to uint8 at
- * different steps), so resized pixels differ from torchvision's by a few levels: see
- * test/tensor/image.test.ts for the measured figures. Decoding, cropping and normalisation match
- * torchvision exactly (JPEG: within the IDCT rounding of libjpeg-turbo versions).
+ * Resampling: by default 'pil-bilinear', a TypeScript re-implementation of Pillow's antialiased
+ * bilinear filter (the one torchvision's Resize applies to PIL images); it reproduces torchvision's
+ * resized pixels exactly. sharp's kernels are available too (`kernel: 'linear'` etc.) and are faster
+ * on large images, but they are not torchvision's: libvips' linear reduce differs by a few levels when
+ * downscaling, and when upscaling it samples half an output pixel off PIL's grid (differences up to
+ * ~100 levels at sharp edges). test/tensor/image.test.ts records the measured figures.
+ * Decoding (sharp), cropping and normalisation match torchvision exactly on the test images.
  */
 import sharp from 'sharp';
 import { readFile } from 'fs/promises';
@@ -34,7 +35,11 @@ export interface RawImage {
   channels: 3;
 }
 
-export type ResizeKernel = 'linear' | 'nearest' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3';
+/**
+ * sharp (libvips) kernels, or 'pil-bilinear': a re-implementation of Pillow's antialiased bilinear
+ * resampling (the filter torchvision's Resize uses on PIL images), which matches torchvision exactly.
+ */
+export type ResizeKernel = 'linear' | 'nearest' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3' | 'pil-bilinear';
 
 export interface ImageOptions {
   /** 'imagenet': resize 256, center crop 224, ImageNet normalisation (fields given here override it). */
@@ -48,7 +53,10 @@ export interface ImageOptions {
    * or an explicit per-channel mean/std.
    */
   normalize?: boolean | 'imagenet' | { mean: readonly number[]; std: readonly number[] };
-  /** sharp resampling kernel for `resize` (default 'linear', the nearest to torchvision's bilinear). */
+  /**
+   * Resampling for `resize`: 'pil-bilinear' (default) reproduces torchvision's PIL bilinear exactly;
+   * sharp's kernels ('linear', 'cubic', 'lanczos3', ...) are faster on big images but differ (see above).
+   */
   kernel?: ResizeKernel;
   /** Images with more pixels than this are refused before decoding (default 100 000 000). */
   maxPixels?: number;
@@ -61,6 +69,8 @@ export interface DecodeOptions {
 }
 
 const DEFAULT_MAX_PIXELS = 100_000_000;
+/** The resampler `loadImage`/`imageToTensor` use unless told otherwise. */
+export const DEFAULT_KERNEL: ResizeKernel = 'pil-bilinear';
 
 type Src = string | Uint8Array;
 
@@ -135,13 +145,124 @@ export function resizedSize(height: number, width: number, size: number | readon
   return [n, Math.max(1, Math.trunc((n * width) / height))];
 }
 
-/** Resizes with sharp (kernel 'linear' by default). Same size returns the input unchanged, as PIL does. */
-export async function resizeImage(img: RawImage, size: number | readonly [number, number], kernel: ResizeKernel = 'linear'): Promise<RawImage> {
+// ---------------------------------------------------------------------------------------------
+// Pillow-compatible antialiased bilinear resampling (Pillow's Resample.c algorithm, written anew):
+// a triangle filter whose support widens by the scale when downsampling, coefficients normalised
+// per output pixel and quantised to 22-bit fixed point, horizontal pass first (rows the vertical
+// pass needs only), each pass rounding to uint8.
+
+const PRECISION_BITS = 32 - 8 - 2;
+
+interface Coeffs { bounds: Int32Array; k: Int32Array; ksize: number }
+
+function pilCoeffs(inSize: number, outSize: number): Coeffs {
+  const scale = inSize / outSize;
+  const filterscale = Math.max(scale, 1);
+  const support = 1 * filterscale; // bilinear support is 1
+  const ksize = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const k = new Int32Array(outSize * ksize);
+  const pre = new Float64Array(ksize);
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale;
+    const ss = 1 / filterscale;
+    let xmin = Math.trunc(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    let xmax = Math.trunc(center + support + 0.5);
+    if (xmax > inSize) xmax = inSize;
+    xmax -= xmin;
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      const t = Math.abs((x + xmin - center + 0.5) * ss);
+      const w = t < 1 ? 1 - t : 0;
+      pre[x] = w;
+      ww += w;
+    }
+    for (let x = 0; x < xmax; x++) {
+      const v = ww !== 0 ? pre[x] / ww : pre[x];
+      k[xx * ksize + x] = v < 0 ? Math.trunc(-0.5 + v * (1 << PRECISION_BITS)) : Math.trunc(0.5 + v * (1 << PRECISION_BITS));
+    }
+    bounds[xx * 2] = xmin;
+    bounds[xx * 2 + 1] = xmax;
+  }
+  return { bounds, k, ksize };
+}
+
+function clip8(v: number): number {
+  const q = v >> PRECISION_BITS; // v fits in 32 bits: 255 · 2^22 · (sum of |k|) stays below 2^31
+  return q < 0 ? 0 : q > 255 ? 255 : q;
+}
+
+function pilResize(img: RawImage, h: number, w: number): RawImage {
+  const { width: W, height: H } = img;
+  let src = img.data;
+  let srcW = W;
+  const needH = w !== W;
+  const needV = h !== H;
+  const cv = pilCoeffs(H, h);
+  let rowsFirst = 0;
+  let rows = H;
+  if (needH) {
+    const ch = pilCoeffs(W, w);
+    if (needV) {
+      rowsFirst = cv.bounds[0];
+      rows = cv.bounds[(h - 1) * 2] + cv.bounds[(h - 1) * 2 + 1] - rowsFirst;
+    }
+    const tmp = new Uint8Array(rows * w * 3);
+    const half = 1 << (PRECISION_BITS - 1);
+    for (let y = 0; y < rows; y++) {
+      const rowIn = (y + rowsFirst) * W * 3;
+      for (let xx = 0; xx < w; xx++) {
+        const xmin = ch.bounds[xx * 2];
+        const xmax = ch.bounds[xx * 2 + 1];
+        const ko = xx * ch.ksize;
+        let s0 = half, s1 = half, s2 = half;
+        for (let x = 0; x < xmax; x++) {
+          const kv = ch.k[ko + x];
+          const p = rowIn + (x + xmin) * 3;
+          s0 += src[p] * kv; s1 += src[p + 1] * kv; s2 += src[p + 2] * kv;
+        }
+        const o = (y * w + xx) * 3;
+        tmp[o] = clip8(s0); tmp[o + 1] = clip8(s1); tmp[o + 2] = clip8(s2);
+      }
+    }
+    src = tmp;
+    srcW = w;
+  }
+  if (!needV) return { data: src, width: w, height: h, channels: 3 };
+  const out = new Uint8Array(h * w * 3);
+  const half = 1 << (PRECISION_BITS - 1);
+  for (let yy = 0; yy < h; yy++) {
+    const ymin = cv.bounds[yy * 2] - rowsFirst;
+    const ymax = cv.bounds[yy * 2 + 1];
+    const ko = yy * cv.ksize;
+    for (let xx = 0; xx < w; xx++) {
+      let s0 = half, s1 = half, s2 = half;
+      for (let y = 0; y < ymax; y++) {
+        const kv = cv.k[ko + y];
+        const p = ((y + ymin) * srcW + xx) * 3;
+        s0 += src[p] * kv; s1 += src[p + 1] * kv; s2 += src[p + 2] * kv;
+      }
+      const o = (yy * w + xx) * 3;
+      out[o] = clip8(s0); out[o + 1] = clip8(s1); out[o + 2] = clip8(s2);
+    }
+  }
+  return { data: out, width: w, height: h, channels: 3 };
+}
+
+/**
+ * Resizes to torchvision `Resize(size)`'s output size with 'pil-bilinear' (default, exact) or one of
+ * sharp's kernels. Same size returns the input unchanged, as PIL does.
+ */
+export async function resizeImage(img: RawImage, size: number | readonly [number, number], kernel: ResizeKernel = DEFAULT_KERNEL): Promise<RawImage> {
   const [h, w] = resizedSize(img.height, img.width, size);
   if (h === img.height && w === img.width) return img;
+  if (kernel === 'pil-bilinear') return pilResize(img, h, w);
+  const kernels: ResizeKernel[] = ['linear', 'nearest', 'cubic', 'mitchell', 'lanczos2', 'lanczos3'];
+  if (!kernels.includes(kernel)) throw new ConfigError('unknown resize kernel', { expected: [...kernels, 'pil-bilinear'].join(' | '), got: String(kernel) });
   try {
     const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-      .resize(w, h, { kernel, fit: 'fill', fastShrinkOnLoad: false })
+      .resize(w, h, { kernel: kernel as Exclude<ResizeKernel, 'pil-bilinear'>, fit: 'fill', fastShrinkOnLoad: false })
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.width !== w || info.height !== h || info.channels !== 3) {
@@ -234,7 +355,7 @@ function resolveOpts(opts: ImageOptions) {
     resize: opts.resize ?? (preset as { resize?: number }).resize,
     centerCrop: opts.centerCrop ?? (preset as { centerCrop?: number }).centerCrop,
     normalize: opts.normalize,
-    kernel: opts.kernel ?? 'linear',
+    kernel: opts.kernel ?? DEFAULT_KERNEL,
   };
 }
 

@@ -7,6 +7,6 @@ export {
 export type { SafetensorsFile, SafetensorsHeader, SafetensorsEntry } from './safetensors';
 export {
   loadImage, loadImages, imageToTensor, imagesToBatch, tensorToPng, decodeImage, resizeImage, centerCropImage,
-  resizedSize, rawToTensor, IMAGENET_MEAN, IMAGENET_STD,
+  resizedSize, rawToTensor, IMAGENET_MEAN, IMAGENET_STD, DEFAULT_KERNEL,
 } from './image';
 export type { RawImage, ImageOptions, DecodeOptions, PngOptions, ResizeKernel } from './image';
