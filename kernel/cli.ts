@@ -6,6 +6,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { spawnSync } from 'child_process';
+import { packageRoot } from './paths';
 
 export const KERNEL_NAME = 'cnnlab';
 export const DISPLAY_NAME = 'TypeScript (cnnlab)';
@@ -18,7 +19,6 @@ export interface InstallOptions {
   displayName?: string;
 }
 
-function packageRoot(): string { return path.resolve(__dirname, '..', '..'); }
 
 function userDataDir(): string {
   if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;

@@ -13,6 +13,7 @@ import { inspect } from 'util';
 import type { ConvertResult, Diagnostic, Request, Response } from './compiler';
 import { lookup, LineMap } from './sourcemap';
 import * as api from './api';
+import { kernelDistDir } from './paths';
 
 type Pending = { resolve: (v: any) => void; reject: (e: Error) => void };
 
@@ -28,7 +29,7 @@ export class CompilerClient {
   /** Starts the worker (the compiler loads in the background). */
   start(): Promise<void> {
     if (this.readyPromise && this.worker) return this.readyPromise;
-    const w = new Worker(path.join(__dirname, 'compiler.js'), {
+    const w = new Worker(path.join(kernelDistDir(), 'compiler.js'), {
       workerData: { cnnlabCompiler: { pkgRoot: this.pkgRoot } }, stdout: true, stderr: true,
     });
     w.stdout.on('data', (d: Buffer) => this.log(d.toString()));
@@ -156,7 +157,7 @@ export class Executor {
 
   private buildPrelude(): void {
     const indexJs = path.join(this.pkgRoot, 'dist', 'src', 'index.js');
-    const apiPath = path.join(__dirname, 'api').split(path.sep).join('/');
+    const apiPath = path.join(kernelDistDir(), 'api').split(path.sep).join('/');
     const lines = [`import { ${HELPER_NAMES.join(', ')} } from ${JSON.stringify(apiPath)};`];
     if (fs.existsSync(indexJs)) {
       try {

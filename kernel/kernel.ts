@@ -14,13 +14,11 @@ import { ConnectionInfo, Message, Signer, newMessage, parseMessage, replyTo, ser
 import { CompilerClient, Executor, CellResult } from './executor';
 import type { ControlToMain, MainToControl } from './control';
 import * as api from './api';
+import { packageRoot, kernelDistDir } from './paths';
 
 const decoder = new TextDecoder();
 
-export function packageRoot(): string {
-  // dist/kernel/kernel.js → package root
-  return path.resolve(__dirname, '..', '..');
-}
+export { packageRoot };
 
 function readJSON(file: string): any {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -150,7 +148,7 @@ export class Kernel {
 
   private startControl(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const w = new Worker(path.join(__dirname, 'control.js'), { workerData: { cnnlabControl: this.conn } });
+      const w = new Worker(path.join(kernelDistDir(), 'control.js'), { workerData: { cnnlabControl: this.conn } });
       this.control = w;
       w.on('message', (m: ControlToMain) => {
         if (m.type === 'bound') resolve();
