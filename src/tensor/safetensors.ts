@@ -175,7 +175,8 @@ export function parseSafetensorsHeader(head: Uint8Array, fileSize: number, where
         if (typeof s !== 'string') {
           throw new ParseError('__metadata__ values must be strings', { got: `${typeof s} ${JSON.stringify(s)?.slice(0, 40)}`, where: at(8, `$.__metadata__[${JSON.stringify(k)}]`) });
         }
-        metadata[k] = s;
+        // defineProperty: a key named __proto__ stays data, never a prototype
+        Object.defineProperty(metadata, k, { value: s, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
@@ -286,12 +287,14 @@ function normaliseInput(tensors: Map<string, Tensor> | Record<string, Tensor>): 
 }
 
 function headerBytes(list: [string, Tensor][], metadata?: Record<string, string>): Uint8Array {
-  const obj: Record<string, unknown> = {};
+  const obj: Record<string, unknown> = Object.create(null); // tensor names like __proto__ stay keys
   if (metadata && Object.keys(metadata).length) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string') throw new ConfigError('safetensors metadata values must be strings', { got: typeof v, where: `__metadata__.${k}` });
     }
-    obj.__metadata__ = metadata;
+    const meta: Record<string, string> = Object.create(null);
+    for (const [k, v] of Object.entries(metadata)) meta[k] = v;
+    obj.__metadata__ = meta;
   }
   let off = 0;
   for (const [name, t] of list) {

@@ -119,6 +119,14 @@ describe('writeSafetensors', () => {
     expect(() => writeSafetensors({}, { a: 3 as unknown as string })).toThrow(ConfigError);
   });
 
+  test('names and metadata keys like __proto__ stay data', () => {
+    const bytes = writeSafetensors(new Map([['__proto__', new Tensor('int32', Int32Array.from([5]), [1])]]), JSON.parse('{"__proto__": "m"}'));
+    const f = readSafetensors(bytes);
+    expect(Array.from(f.tensors.get('__proto__')!.data)).toEqual([5]);
+    expect(Object.getOwnPropertyDescriptor(f.metadata, '__proto__')?.value).toBe('m');
+    expect(Object.getPrototypeOf(f.metadata)).toBe(Object.prototype);
+  });
+
   test('loadSafetensors/saveSafetensors via files; the data buffer is one shared ArrayBuffer', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cnnlab-st-'));
     const ts = all();
