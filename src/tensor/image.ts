@@ -18,7 +18,7 @@
  * ~100 levels at sharp edges). test/tensor/image.test.ts records the measured figures.
  * Decoding (sharp), cropping and normalisation match torchvision exactly on the test images.
  */
-import sharp from 'sharp';
+import type SharpDefault from 'sharp';
 import { readFile } from 'fs/promises';
 import { CnnlabError, ConfigError, ParseError, ShapeError, fmtShape } from '../errors';
 import { Tensor } from './tensor';
@@ -66,6 +66,15 @@ export interface DecodeOptions {
   maxPixels?: number;
   /** Names the source in error messages (defaults to the path, or '<image bytes>'). */
   where?: string;
+}
+
+// sharp (libvips) is loaded on first use, so importing cnnlab does not load libvips.
+type SharpFn = typeof SharpDefault;
+let sharpLib: SharpFn | undefined;
+function sharp(...args: Parameters<SharpFn>): ReturnType<SharpFn> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sharpLib ??= require('sharp') as SharpFn;
+  return sharpLib(...args);
 }
 
 const DEFAULT_MAX_PIXELS = 100_000_000;
