@@ -76,6 +76,8 @@ function patchTypeScript(opts: CompilerOptions): any {
     o.typeRoots = roots;
     // `import ... from 'cnnlab'` from any directory.
     o.paths = { ...(o.paths ?? {}), cnnlab: [opts.pkgRoot], 'cnnlab/*': [opts.pkgRoot + '/*'] };
+    // Only @types/node is included globally (other @types packages still type their own imports).
+    if (!o.types) o.types = ['node'];
     o.inlineSourceMap = true;
     o.sourceMap = false;
     return real.createWatchCompilerHost(rootFiles, o, ...rest);
