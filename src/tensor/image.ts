@@ -17,6 +17,7 @@
  * downscaling, and when upscaling it samples half an output pixel off PIL's grid (differences up to
  * ~100 levels at sharp edges). test/tensor/image.test.ts records the measured figures.
  * Decoding (sharp), cropping and normalisation match torchvision exactly on the test images.
+ * As PIL, decoding ignores embedded ICC profiles and EXIF orientation.
  */
 import type SharpDefault from 'sharp';
 import { readFile } from 'fs/promises';
@@ -110,7 +111,8 @@ export async function decodeImage(src: Src, opts: DecodeOptions = {}): Promise<R
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (bytes.length === 0) throw new ParseError('cannot decode image: no bytes', { where });
   try {
-    const img = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', sequentialRead: true });
+    // ignoreIcc: PIL does not apply embedded colour profiles, so neither do we (torchvision parity)
+    const img = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', sequentialRead: true, ignoreIcc: true });
     const { data, info } = await img
       .removeAlpha()
       .toColourspace('srgb')
@@ -266,6 +268,9 @@ function pilResize(img: RawImage, h: number, w: number): RawImage {
 export async function resizeImage(img: RawImage, size: number | readonly [number, number], kernel: ResizeKernel = DEFAULT_KERNEL): Promise<RawImage> {
   const [h, w] = resizedSize(img.height, img.width, size);
   if (h === img.height && w === img.width) return img;
+  if (h * w > DEFAULT_MAX_PIXELS) {
+    throw new ConfigError('resize target too large', { expected: `at most ${DEFAULT_MAX_PIXELS} pixels`, got: `${h}×${w} for a ${img.height}×${img.width} image` });
+  }
   if (kernel === 'pil-bilinear') return pilResize(img, h, w);
   const kernels: ResizeKernel[] = ['linear', 'nearest', 'cubic', 'mitchell', 'lanczos2', 'lanczos3'];
   if (!kernels.includes(kernel)) throw new ConfigError('unknown resize kernel', { expected: [...kernels, 'pil-bilinear'].join(' | '), got: String(kernel) });

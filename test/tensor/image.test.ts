@@ -60,7 +60,7 @@ describe('decodeImage (sharp) against PIL', () => {
 });
 
 describe('Resize and CenterCrop against torchvision', () => {
-  test('resizedSize follows torchvision: shorter side to n, longer int(n·long/short)', () => {
+  test('resizedSize follows torchvision: shorter side to n, longer int(n·long/short)', async () => {
     // sizes of the torchvision outputs in the fixtures
     expect(resizedSize(101, 77, 64)).toEqual([...ref('resize64.npy').dims.slice(0, 2)]); // [83, 64]
     expect(resizedSize(101, 77, 40)).toEqual([...ref('resize40.npy').dims.slice(0, 2)]); // [52, 40]
@@ -69,6 +69,7 @@ describe('Resize and CenterCrop against torchvision', () => {
     expect(resizedSize(300, 400, 256)).toEqual([256, 341]); // 256·400/300 = 341.33
     expect(resizedSize(224, 224, 256)).toEqual([256, 256]);
     expect(() => resizedSize(10, 10, 0)).toThrow(ConfigError);
+    await expect(resizeImage({ data: new Uint8Array(3 * 1000), width: 1000, height: 1, channels: 3 }, 100000)).rejects.toThrow(/resize target too large/);
   });
 
   test("CenterCrop: Python's round-half-to-even offsets and zero padding are exact", async () => {
