@@ -246,7 +246,7 @@ export function readNpyHeader(bytes: Uint8Array, where = '.npy'): NpyHeader {
       throw new ParseError('.npy 3.0 header is not valid UTF-8', { where: at(headerStart) });
     }
   } else {
-    text = new TextDecoder('latin1').decode(raw);
+    text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1'); // one char per byte
   }
   // Map string index → byte offset. For latin1 it is 1:1; for utf8 we approximate by re-encoding the prefix.
   const posToOffset = (pos: number) =>
@@ -360,7 +360,6 @@ function npyHeaderBytes(dtype: DType, dims: readonly number[]): Uint8Array {
     out[out.length - 1] = 0x0a;
     return out;
   }
-  /* c8 ignore next */
   throw new ParseError('.npy header too long', { got: `${dims.length} dimensions` });
 }
 
