@@ -8,73 +8,10 @@
  *  - a cell that builds, traces and runs a small CNN on ONNX Runtime (CPU).
  * Options: --runs N (default 200), --json (machine-readable output).
  */
-import { spawn, ChildProcess } from 'child_process';
-import fs from 'fs';
-import net from 'net';
 import os from 'os';
-import path from 'path';
-import { randomBytes } from 'crypto';
-import * as zmq from 'zeromq';
-import { ConnectionInfo, Message, Signer, newMessage, parseMessage, serializeMessage } from '../kernel/wire';
-import { packageRoot } from '../kernel/paths';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-  });
-}
+import { RawClient } from '../kernel/client';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-class Client {
-  shell = new zmq.Dealer({ reconnectInterval: 5, linger: 0 });
-  iopub = new zmq.Subscriber({ reconnectInterval: 5, linger: 0 });
-  private waiters = new Map<string, { reply?: Message; idle: boolean; outputs: Message[]; done: (m: Message, o: Message[]) => void }>();
-  constructor(private readonly conn: ConnectionInfo, private readonly signer: Signer) {}
-
-  connect(): void {
-    const a = (p: number) => `tcp://${this.conn.ip}:${p}`;
-    this.shell.connect(a(this.conn.shell_port));
-    this.iopub.connect(a(this.conn.iopub_port));
-    this.iopub.subscribe();
-    void this.loop(this.shell, 'shell');
-    void this.loop(this.iopub, 'iopub');
-  }
-
-  private async loop(sock: zmq.Dealer | zmq.Subscriber, kind: 'shell' | 'iopub'): Promise<void> {
-    try {
-      for await (const frames of sock) {
-        const m = parseMessage(frames as Buffer[], this.signer);
-        const w = this.waiters.get(String(m.parent_header.msg_id));
-        if (!w) continue;
-        if (kind === 'shell') w.reply = m;
-        else if (m.header.msg_type === 'status' && m.content.execution_state === 'idle') w.idle = true;
-        else if (m.header.msg_type !== 'status') w.outputs.push(m);
-        if (w.reply && (w.idle || m.header.msg_type === 'kernel_info_reply')) {
-          this.waiters.delete(String(m.parent_header.msg_id));
-          w.done(w.reply, w.outputs);
-        }
-      }
-    } catch { /* closed */ }
-  }
-
-  request(type: string, content: Record<string, unknown>, waitIdle = true): Promise<{ reply: Message; outputs: Message[] }> {
-    const msg = newMessage(type, content, null, [], 'bench');
-    return new Promise((resolve) => {
-      const w = { idle: !waitIdle, outputs: [] as Message[], done: (reply: Message, outputs: Message[]) => resolve({ reply, outputs }) };
-      this.waiters.set(msg.header.msg_id, w);
-      void this.shell.send(serializeMessage(msg, this.signer));
-    });
-  }
-
-  execute(code: string) {
-    return this.request('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-  }
-
-  close(): void { this.shell.close(); this.iopub.close(); }
-}
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
@@ -95,31 +32,20 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const runs = Number(args[args.indexOf('--runs') + 1]) || 200;
   const asJson = args.includes('--json');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnnlab-bench-kernel-'));
-  const conn: ConnectionInfo = {
-    transport: 'tcp', ip: '127.0.0.1', key: randomBytes(16).toString('hex'), signature_scheme: 'hmac-sha256',
-    shell_port: await freePort(), iopub_port: await freePort(), stdin_port: await freePort(), control_port: await freePort(), hb_port: await freePort(),
-  };
-  const connFile = path.join(dir, 'kernel.json');
-  fs.writeFileSync(connFile, JSON.stringify(conn));
-  const signer = new Signer(conn.key, conn.signature_scheme);
-  const client = new Client(conn, signer);
-  client.connect();
-
-  const main = path.join(packageRoot(), 'dist', 'kernel', 'main.js');
+  const client = await RawClient.create();
   const t0 = now();
-  const proc: ChildProcess = spawn(process.execPath, [main, connFile], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  const info = await client.request('kernel_info_request', {}, false);
+  client.start();
+  const info = await client.request('kernel_info_request', {}, { waitIdle: false }).done;
   const tInfo = now() - t0;
-  const first = await client.execute('1+1');
+  const first = await client.execute('1+1').done;
   const tFirst = now() - t0;
   if (first.reply.content.status !== 'ok') throw new Error(`first cell failed: ${JSON.stringify(first.reply.content)}`);
 
-  for (let i = 0; i < 20; i++) await client.execute('1+1');
+  for (let i = 0; i < 20; i++) await client.execute('1+1').done;
   const same: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = now();
-    const r = await client.execute('1+1');
+    const r = await client.execute('1+1').done;
     same.push(now() - t);
     if (i === 0 && r.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain'] !== '2') {
       throw new Error('1+1 did not give 2');
@@ -128,15 +54,15 @@ async function main(): Promise<void> {
   const varying: number[] = [];
   for (let i = 0; i < Math.min(runs, 100); i++) {
     const t = now();
-    await client.execute(`1+${i + 1000}`);
+    await client.execute(`1+${i + 1000}`).done;
     varying.push(now() - t);
   }
   const tc = now();
-  const cnn = await client.execute(CNN_CELL);
+  const cnn = await client.execute(CNN_CELL).done;
   const tCnn = now() - tc;
   const cnnOk = cnn.reply.content.status === 'ok';
   const tc2 = now();
-  const cnn2 = await client.execute(CNN_CELL.replace(/\bnet\b/g, 'net2').replace(/\bsess\b/g, 'sess2').replace(/\bx\b/g, 'x2').replace(/\bout\b/g, 'out2'));
+  const cnn2 = await client.execute(CNN_CELL.replace(/\bnet\b/g, 'net2').replace(/\bsess\b/g, 'sess2').replace(/\bx\b/g, 'x2').replace(/\bout\b/g, 'out2')).done;
   const tCnn2 = now() - tc2;
 
   const result = {
@@ -150,11 +76,8 @@ async function main(): Promise<void> {
     small_cnn_cell_second_run_ms: cnn2.reply.content.status === 'ok' ? tCnn2 : null,
     small_cnn_cell_result: cnnOk ? cnn.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain'] : cnn.reply.content,
   };
-  const sd = await client.request('shutdown_request', { restart: false });
-  void sd;
-  client.close();
-  proc.kill('SIGTERM');
-  fs.rmSync(dir, { recursive: true, force: true });
+  await client.request('shutdown_request', { restart: false }).done;
+  await client.close();
   if (asJson) { process.stdout.write(JSON.stringify(result, null, 2) + '\n'); return; }
   const f = (x: number) => x.toFixed(2);
   const line = (name: string, s: ReturnType<typeof stats>) =>

@@ -59,8 +59,6 @@ export function decodeMappings(mappings: string): LineMap {
     fields.push(value & 1 ? -Math.floor(value / 2) : Math.floor(value / 2));
   }
   void srcIdx; void name;
-  // The loop pushes one extra empty line for the virtual trailing ';'.
-  lines.pop();
   return lines;
 }
 

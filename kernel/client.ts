@@ -1,0 +1,123 @@
+/**
+ * A minimal ZeroMQ Jupyter client for the kernel's own benchmark and tests: starts
+ * `node dist/kernel/main.js <connection-file>` on free ports and talks to its shell, control,
+ * stdin and iopub channels directly (no jupyter_server in between).
+ */
+import { spawn, ChildProcess } from 'child_process';
+import fs from 'fs';
+import net from 'net';
+import os from 'os';
+import path from 'path';
+import { randomBytes } from 'crypto';
+import * as zmq from 'zeromq';
+import { ConnectionInfo, Message, Signer, newMessage, parseMessage, serializeMessage } from './wire';
+import { packageRoot } from './paths';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+}
+
+export interface Reply { reply: Message; outputs: Message[]; iopub: Message[] }
+
+interface Waiter { reply?: Message; idle: boolean; outputs: Message[]; iopub: Message[]; done: (r: Reply) => void }
+
+export class RawClient {
+  readonly shell = new zmq.Dealer({ reconnectInterval: 5, linger: 0 });
+  readonly control = new zmq.Dealer({ reconnectInterval: 5, linger: 0 });
+  readonly iopub = new zmq.Subscriber({ reconnectInterval: 5, linger: 0 });
+  readonly signer: Signer;
+  /** Every iopub message received, in order. */
+  readonly allIopub: Message[] = [];
+  private waiters = new Map<string, Waiter>();
+  proc: ChildProcess | null = null;
+  stderr = '';
+
+  constructor(readonly conn: ConnectionInfo, readonly dir: string) {
+    this.signer = new Signer(conn.key, conn.signature_scheme);
+  }
+
+  /** A connection file on free ports in a fresh temp dir. */
+  static async create(): Promise<RawClient> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnnlab-kernel-'));
+    const conn: ConnectionInfo = {
+      transport: 'tcp', ip: '127.0.0.1', key: randomBytes(16).toString('hex'), signature_scheme: 'hmac-sha256',
+      shell_port: await freePort(), iopub_port: await freePort(), stdin_port: await freePort(),
+      control_port: await freePort(), hb_port: await freePort(),
+    };
+    fs.writeFileSync(path.join(dir, 'connection.json'), JSON.stringify(conn));
+    const c = new RawClient(conn, dir);
+    c.connect();
+    return c;
+  }
+
+  get connectionFile(): string { return path.join(this.dir, 'connection.json'); }
+
+  private connect(): void {
+    const a = (p: number) => `tcp://${this.conn.ip}:${p}`;
+    this.shell.connect(a(this.conn.shell_port));
+    this.control.connect(a(this.conn.control_port));
+    this.iopub.connect(a(this.conn.iopub_port));
+    this.iopub.subscribe();
+    void this.loop(this.shell, 'reply');
+    void this.loop(this.control, 'reply');
+    void this.loop(this.iopub, 'iopub');
+  }
+
+  /** Spawns the kernel process (cwd: the temp dir unless given). */
+  start(cwd = this.dir): ChildProcess {
+    const main = path.join(packageRoot(), 'dist', 'kernel', 'main.js');
+    this.proc = spawn(process.execPath, [main, this.connectionFile], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc.stderr!.on('data', (d) => { this.stderr += d; });
+    return this.proc;
+  }
+
+  private async loop(sock: zmq.Dealer | zmq.Subscriber, kind: 'reply' | 'iopub'): Promise<void> {
+    try {
+      for await (const frames of sock) {
+        const m = parseMessage(frames as Buffer[], this.signer);
+        if (kind === 'iopub') this.allIopub.push(m);
+        const w = this.waiters.get(String(m.parent_header.msg_id));
+        if (!w) continue;
+        if (kind === 'reply') w.reply = m;
+        else {
+          w.iopub.push(m);
+          if (m.header.msg_type === 'status' && m.content.execution_state === 'idle') w.idle = true;
+          else if (m.header.msg_type !== 'status' && m.header.msg_type !== 'execute_input') w.outputs.push(m);
+        }
+        if (w.reply && w.idle) {
+          this.waiters.delete(String(m.parent_header.msg_id));
+          w.done({ reply: w.reply, outputs: w.outputs, iopub: w.iopub });
+        }
+      }
+    } catch { /* closed */ }
+  }
+
+  /** Sends a request; resolves with its reply once the reply and (unless waitIdle=false) idle have arrived. */
+  request(type: string, content: Record<string, unknown>, opts: { channel?: 'shell' | 'control'; waitIdle?: boolean; sign?: boolean } = {}): { msgId: string; done: Promise<Reply> } {
+    const msg = newMessage(type, content, null, [], 'raw-client');
+    const done = new Promise<Reply>((resolve) => {
+      this.waiters.set(msg.header.msg_id, { idle: opts.waitIdle === false, outputs: [], iopub: [], done: resolve });
+    });
+    const frames = serializeMessage(msg, opts.sign === false ? new Signer('wrong-key') : this.signer);
+    void (opts.channel === 'control' ? this.control : this.shell).send(frames);
+    return { msgId: msg.header.msg_id, done };
+  }
+
+  execute(code: string, extra: Record<string, unknown> = {}): { msgId: string; done: Promise<Reply> } {
+    return this.request('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra });
+  }
+
+  async close(): Promise<void> {
+    this.shell.close(); this.control.close(); this.iopub.close();
+    const p = this.proc;
+    if (p && p.exitCode === null) {
+      p.kill('SIGKILL');
+      await new Promise<void>((r) => p.once('exit', () => r()));
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The kernel over raw ZeroMQ (kernel/client.ts): signatures, the control channel, SIGINT
+ * (interrupt_mode "signal"), stop_on_error aborting only the requests queued before the error,
+ * output ordering before idle, shutdown. Plus the source-map decoder against hand-encoded VLQ.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawClient } from '../../kernel/client';
+import { Signer, parseMessage, serializeMessage, newMessage } from '../../kernel/wire';
+import { decodeMappings, compose, lookup } from '../../kernel/sourcemap';
+import { createHmac } from 'crypto';
+
+let c: RawClient;
+beforeAll(async () => {
+  c = await RawClient.create();
+  c.start();
+  const r = await c.request('kernel_info_request', {}).done;
+  expect(r.reply.content.status).toBe('ok');
+});
+afterAll(async () => { await c?.close(); });
+
+const result = (r: { outputs: { header: { msg_type: string }; content: Record<string, any> }[] }) =>
+  r.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain'];
+
+describe('wire format', () => {
+  it('signs with HMAC-SHA256 over header, parent, metadata, content', () => {
+    const s = new Signer('secret');
+    const m = newMessage('kernel_info_request', {}, null);
+    const frames = serializeMessage(m, s);
+    const i = frames.findIndex((f) => f.toString() === '<IDS|MSG>');
+    const want = createHmac('sha256', 'secret');
+    for (const f of frames.slice(i + 2, i + 6)) want.update(f);
+    expect(frames[i + 1].toString()).toBe(want.digest('hex'));
+    expect(parseMessage(frames, s).header.msg_id).toBe(m.header.msg_id);
+    expect(() => parseMessage(frames, new Signer('other'))).toThrow(/invalid HMAC signature/);
+  });
+
+  it('decodes VLQ mappings and composes maps', () => {
+    // "AAAA" = [0,0,0,0]; "EAAE" = [+2,0,0,+2]; ";" next line (generated column resets, source
+    // line/column stay relative); "AACA" = [0,0,+1,0]; "gBAAgB" = [+16,0,0,+16].
+    const m = decodeMappings('AAAA,EAAE;AACA,gBAAgB');
+    expect(m).toEqual([[[0, 0, 0], [2, 0, 2]], [[0, 1, 2], [16, 1, 18]]]);
+    expect(lookup(m, 1, 20)).toEqual([1, 18]);
+    expect(lookup(m, 1, 15)).toEqual([1, 2]);
+    expect(lookup(m, 0, 1)).toEqual([0, 0]);
+    // outer: final line 0 → mid line 1; inner: mid line 1 → original line 5.
+    const outer = decodeMappings('AACA'); // [0, 0, +1, 0] → mid (1, 0)
+    const inner = decodeMappings(';AAKA'); // line 1: [0, 0, +5, 0] → orig (5, 0)
+    expect(compose(outer, inner)).toEqual([[[0, 5, 0]]]);
+  });
+});
+
+describe('kernel over raw ZeroMQ', () => {
+  it('drops messages with a bad signature and still answers good ones', async () => {
+    const bad = c.request('kernel_info_request', {}, { sign: false });
+    const good = await c.request('kernel_info_request', {}).done;
+    expect(good.reply.content.implementation).toBe('cnnlab');
+    const raced = await Promise.race([bad.done.then(() => 'answered'), new Promise((r) => setTimeout(() => r('dropped'), 300))]);
+    expect(raced).toBe('dropped');
+  });
+
+  it('answers kernel_info_request on the control channel with busy/idle on iopub', async () => {
+    const r = await c.request('kernel_info_request', {}, { channel: 'control' }).done;
+    expect(r.reply.header.msg_type).toBe('kernel_info_reply');
+    expect(r.iopub.map((m) => m.content.execution_state)).toEqual(['busy', 'idle']);
+  });
+
+  it('SIGINT stops a busy loop (interrupt_mode signal) and keeps state', async () => {
+    await c.execute('let kept = "still here";').done;
+    const run = c.execute('let n = 0;\nwhile (true) { n++; }');
+    await new Promise((r) => setTimeout(r, 700));
+    c.proc!.kill('SIGINT');
+    const r = await run.done;
+    expect(r.reply.content.status).toBe('error');
+    expect(r.reply.content.ename).toBe('KeyboardInterrupt');
+    expect(result(await c.execute('kept').done)).toBe("'still here'");
+  });
+
+  it('stop_on_error aborts requests queued before the error, not those sent after it', async () => {
+    const a = c.execute('await new Promise((r) => setTimeout(r, 400));\nthrow new Error("first fails");');
+    const b = c.execute('"queued 1"');
+    const d = c.execute('"queued 2"', { stop_on_error: false });
+    const ra = await a.done;
+    expect(ra.reply.content.status).toBe('error');
+    expect((await b.done).reply.content.status).toBe('aborted');
+    expect((await d.done).reply.content.status).toBe('aborted');
+    const after = await c.execute('"after the error"').done;
+    expect(after.reply.content.status).toBe('ok');
+    expect(result(after)).toBe("'after the error'");
+  });
+
+  it('publishes all output of a cell, also from pending timers it awaits, before idle', async () => {
+    const r = await c.execute('for (let i = 0; i < 200; i++) console.log("line " + i);\nawait new Promise((res) => setTimeout(() => { console.error("late"); res(0); }, 50));\n"end"').done;
+    const stdout = r.outputs.filter((m) => m.header.msg_type === 'stream' && m.content.name === 'stdout').map((m) => m.content.text).join('');
+    expect(stdout.split('\n').filter(Boolean)).toEqual(Array.from({ length: 200 }, (_, i) => `line ${i}`));
+    expect(r.outputs.some((m) => m.header.msg_type === 'stream' && m.content.name === 'stderr' && m.content.text === 'late\n')).toBe(true);
+    expect(r.iopub[r.iopub.length - 1].content.execution_state).toBe('idle');
+    expect(result(r)).toBe("'end'");
+  });
+
+  it('exits on shutdown_request', async () => {
+    const exited = new Promise<number | null>((r) => c.proc!.once('exit', (code) => r(code)));
+    const r = await c.request('shutdown_request', { restart: false }, { channel: 'control' }).done;
+    expect(r.reply.content).toEqual({ status: 'ok', restart: false });
+    expect(await exited).toBe(0);
+  });
+});
