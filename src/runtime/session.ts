@@ -9,6 +9,31 @@ export type DeviceRequest = Device | 'auto';
 export const DEVICES: readonly Device[] = ['cpu', 'cuda', 'webgpu'];
 const AUTO_ORDER: readonly Device[] = ['cuda', 'webgpu', 'cpu'];
 
+// ONNX Runtime's own logger prints provider-loading failures that cnnlab reports as typed errors instead.
+if (!process.env.CNNLAB_ORT_LOG) ort.env.logLevel = 'fatal';
+
+/**
+ * Whether 'auto' should try a device at all: CUDA only when its provider library is installed
+ * (onnxruntime-node's install script with `--onnxruntime-node-install-cuda`), WebGPU only when the
+ * machine has a GPU device node. This keeps 'auto' quiet and fast on CPU-only machines; naming the
+ * device explicitly always tries it.
+ */
+function worthTrying(d: Device): boolean {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  if (d === 'cpu') return true;
+  if (d === 'cuda') {
+    try {
+      const dir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+      return fs.existsSync(path.join(dir, 'libonnxruntime_providers_cuda.so')) || fs.existsSync(path.join(dir, 'onnxruntime_providers_cuda.dll'));
+    } catch { return false; }
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    return fs.existsSync('/dev/nvidia0') || fs.readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch { return false; }
+}
+
 export interface SessionOptions {
   device?: DeviceRequest;
   /** intra-op threads (ONNX Runtime's default: one per core) */
@@ -99,7 +124,7 @@ export class Session {
     if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 0)) {
       throw new RuntimeError('threads must be a non-negative integer', { got: String(opts.threads) });
     }
-    const order = want === 'auto' ? AUTO_ORDER : [want];
+    const order = want === 'auto' ? AUTO_ORDER.filter(worthTrying) : [want];
     const failures: string[] = [];
     for (const d of order) {
       try {

@@ -10,3 +10,4 @@ export {
   resizedSize, rawToTensor, IMAGENET_MEAN, IMAGENET_STD, DEFAULT_KERNEL,
 } from './image';
 export type { RawImage, ImageOptions, DecodeOptions, PngOptions, ResizeKernel } from './image';
+export { Rng, hashString } from './random';

@@ -98,7 +98,11 @@ export function create(name: string, opts: CreateOptions = {}): Module {
   const e = entry(name);
   const m = e.build(checkOptions(e.info, opts));
   if (opts.weights) {
-    const { tensors } = readSafetensors(readFileSync(opts.weights), opts.weights);
+    let bytes: Uint8Array;
+    try { bytes = readFileSync(opts.weights); } catch (e) {
+      throw new NotFoundError(`cannot read weights file ${opts.weights}`, { got: (e as Error).message, where: opts.weights });
+    }
+    const { tensors } = readSafetensors(bytes, opts.weights);
     m.loadStateDict(tensors, { where: opts.weights });
   }
   return m;
