@@ -1,0 +1,379 @@
+/**
+ * Selective search (Uijlings et al., IJCV 2013) for object proposals, as used by R-CNN,
+ * SPP-net and Fast R-CNN:
+ *
+ * 1. Felzenszwalb–Huttenlocher graph segmentation (IJCV 2004) of the image in a colour space:
+ *    Gaussian smoothing (σ), 8-connected pixel graph weighted by the Euclidean colour distance,
+ *    edges in increasing weight merge two components when the weight is ≤ both internal
+ *    differences Int(C) + k/|C|; then components smaller than `minSize` are merged along
+ *    the sorted edges.
+ * 2. Hierarchical grouping: adjacent regions (4-neighbourhood) with the highest similarity are
+ *    merged until one region is left. Similarity = sum of the enabled measures, each in [0, 1]:
+ *    colour (histogram intersection of 25-bin per-channel histograms, L1-normalised),
+ *    texture (histogram intersection of 10-bin histograms of Gaussian-derivative (σ = 1)
+ *    responses in 8 orientations per channel — positive parts of the directional derivative),
+ *    size (1 − (|ri| + |rj|)/|image|) and fill (1 − (|BBij| − |ri| − |rj|)/|image|).
+ *    Merged histograms are size-weighted means, as in the paper.
+ * 3. Diversification over strategies (colour space × k × similarity set): 'single' (HSV,
+ *    k = 100, C+T+S+F), 'fast' (HSV and Lab × k ∈ {50, 100} × {C+T+S+F, T+S+F}) and 'quality'
+ *    (HSV, Lab, rgI, H, I × k ∈ {50, 100, 150, 300} × {C+T+S+F, T+S+F, F, S}).
+ * 4. Ranking: within a strategy region i created at step i (of n) gets position n − i + 1
+ *    (the whole image is 1), multiplied by a seeded uniform random number; all boxes sorted by
+ *    that value, duplicates removed (the first kept).
+ *
+ * Boxes are returned xyxy in continuous pixel coordinates: a region covering columns 3..9 has
+ * x1 = 3, x2 = 10. `minBoxSize` drops boxes narrower or lower than that (default 0: none).
+ */
+import { ConfigError, ShapeError, fmtShape } from '../errors';
+import { Tensor } from '../tensor/tensor';
+import { flatBoxes, type BoxesLike } from './boxes';
+
+export type ColorSpace = 'rgb' | 'hsv' | 'lab' | 'rgi' | 'h' | 'i';
+export type Similarity = 'color' | 'texture' | 'size' | 'fill';
+
+export interface SegmentOptions { k?: number; sigma?: number; minSize?: number }
+
+export interface SelectiveSearchOptions {
+  strategy?: 'single' | 'fast' | 'quality';
+  /** custom strategies (override `strategy`) */
+  strategies?: { colorSpace: ColorSpace; k: number; similarities: Similarity[] }[];
+  sigma?: number;
+  /** minimum component size of the segmentation (default: k, as in the authors' code) */
+  minSize?: number;
+  /** seed of the ranking's random numbers (default 1) */
+  seed?: number;
+  minBoxSize?: number;
+  /** keep at most this many proposals (default all) */
+  maxProposals?: number;
+}
+
+export interface Image3 { h: number; w: number; /** [h·w·3] in 0..255, HWC */ data: Float64Array }
+
+/** Accepts uint8 (or float 0..255) images as HWC [H, W, 3] or CHW [3, H, W] (also with a leading batch of 1). */
+export function toImage3(img: Tensor, where = 'image'): Image3 {
+  if (!(img instanceof Tensor)) throw new ShapeError('image must be a Tensor', { expected: 'Tensor uint8 [H, W, 3] or [3, H, W]', got: typeof img, where });
+  let dims = [...img.dims];
+  if (dims.length === 4 && dims[0] === 1) dims = dims.slice(1);
+  if (dims.length !== 3) throw new ShapeError('image must have 3 dimensions', { expected: '[H, W, 3] or [3, H, W]', got: fmtShape(img.dims), where });
+  if (img.dtype === 'int64') throw new ShapeError('unsupported image dtype', { expected: 'uint8, float32 or float64', got: img.dtype, where });
+  const src = img.data as ArrayLike<number>;
+  const hwc = dims[2] === 3;
+  if (!hwc && dims[0] !== 3) throw new ShapeError('image must have 3 colour channels', { expected: '[H, W, 3] or [3, H, W]', got: fmtShape(img.dims), where });
+  const h = hwc ? dims[0] : dims[1], w = hwc ? dims[1] : dims[2];
+  if (h < 1 || w < 1) throw new ShapeError('empty image', { expected: 'H, W ≥ 1', got: fmtShape(img.dims), where });
+  const data = new Float64Array(h * w * 3);
+  if (hwc) for (let i = 0; i < h * w * 3; i++) data[i] = src[i];
+  else for (let c = 0; c < 3; c++) for (let p = 0; p < h * w; p++) data[p * 3 + c] = src[c * h * w + p];
+  return { h, w, data };
+}
+
+/** Converts an RGB image (0..255) to a colour space, every channel scaled to 0..255. */
+export function convertColor(im: Image3, space: ColorSpace): Image3 {
+  const n = im.h * im.w, s = im.data, out = new Float64Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const r = s[p * 3], g = s[p * 3 + 1], b = s[p * 3 + 2];
+    let a = r, bb = g, c = b;
+    if (space === 'hsv' || space === 'h') {
+      const mx = Math.max(r, g, b), mn = Math.min(r, g, b), d = mx - mn;
+      let hue = 0;
+      if (d > 0) hue = mx === r ? ((g - b) / d + 6) % 6 : mx === g ? (b - r) / d + 2 : (r - g) / d + 4;
+      a = (hue / 6) * 255; bb = mx > 0 ? (d / mx) * 255 : 0; c = mx;
+      if (space === 'h') { bb = a; c = a; }
+    } else if (space === 'lab') {
+      const lin = (v: number) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      const R = lin(r), G = lin(g), B = lin(b);
+      const X = (0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047, Y = 0.2126 * R + 0.7152 * G + 0.0722 * B, Z = (0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883;
+      const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (841 / 108) * t + 4 / 29);
+      const L = 116 * f(Y) - 16, A = 500 * (f(X) - f(Y)), Bc = 200 * (f(Y) - f(Z));
+      a = L * 2.55; bb = A + 128; c = Bc + 128;
+    } else if (space === 'rgi') {
+      const sum = r + g + b;
+      a = sum > 0 ? (r / sum) * 255 : 85; bb = sum > 0 ? (g / sum) * 255 : 85; c = sum / 3;
+    } else if (space === 'i') {
+      a = bb = c = (r + g + b) / 3;
+    }
+    out[p * 3] = a; out[p * 3 + 1] = bb; out[p * 3 + 2] = c;
+  }
+  return { h: im.h, w: im.w, data: out };
+}
+
+function gaussianKernel(sigma: number): Float64Array {
+  const s = Math.max(sigma, 0.01);
+  const len = Math.ceil(s * 4) + 1;
+  const k = new Float64Array(len);
+  let sum = 0;
+  for (let i = 0; i < len; i++) { k[i] = Math.exp(-0.5 * (i / s) ** 2); sum += i === 0 ? k[i] : 2 * k[i]; }
+  for (let i = 0; i < len; i++) k[i] /= sum;
+  return k;
+}
+
+/** Separable Gaussian smoothing of a 3-channel image, borders clamped. */
+function smooth(im: Image3, sigma: number): Image3 {
+  if (sigma <= 0) return im;
+  const k = gaussianKernel(sigma), L = k.length, { h, w } = im;
+  const tmp = new Float64Array(h * w * 3), out = new Float64Array(h * w * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
+    let s = k[0] * im.data[(y * w + x) * 3 + c];
+    for (let i = 1; i < L; i++) s += k[i] * (im.data[(y * w + Math.max(x - i, 0)) * 3 + c] + im.data[(y * w + Math.min(x + i, w - 1)) * 3 + c]);
+    tmp[(y * w + x) * 3 + c] = s;
+  }
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
+    let s = k[0] * tmp[(y * w + x) * 3 + c];
+    for (let i = 1; i < L; i++) s += k[i] * (tmp[(Math.max(y - i, 0) * w + x) * 3 + c] + tmp[(Math.min(y + i, h - 1) * w + x) * 3 + c]);
+    out[(y * w + x) * 3 + c] = s;
+  }
+  return { h, w, data: out };
+}
+
+/**
+ * Felzenszwalb–Huttenlocher segmentation. Returns a label per pixel (0..n−1, numbered in
+ * raster order of first appearance) and the number of components.
+ */
+export function felzenszwalb(image: Tensor | Image3, opts: SegmentOptions = {}): { labels: Int32Array; count: number; h: number; w: number } {
+  const im = image instanceof Tensor ? toImage3(image) : image;
+  const k = opts.k ?? 100, sigma = opts.sigma ?? 0.8, minSize = opts.minSize ?? 20;
+  if (!(k > 0)) throw new ConfigError('k must be positive', { expected: '> 0', got: String(k), where: 'felzenszwalb(k)' });
+  const { h, w } = im;
+  const sm = smooth(im, sigma).data;
+  const n = h * w;
+  const maxE = n * 4;
+  const ea = new Int32Array(maxE), eb = new Int32Array(maxE), ew = new Float64Array(maxE);
+  let ne = 0;
+  const add = (p: number, q: number) => {
+    const d0 = sm[p * 3] - sm[q * 3], d1 = sm[p * 3 + 1] - sm[q * 3 + 1], d2 = sm[p * 3 + 2] - sm[q * 3 + 2];
+    ea[ne] = p; eb[ne] = q; ew[ne] = Math.sqrt(d0 * d0 + d1 * d1 + d2 * d2); ne++;
+  };
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const p = y * w + x;
+    if (x < w - 1) add(p, p + 1);
+    if (y < h - 1) add(p, p + w);
+    if (x < w - 1 && y < h - 1) add(p, p + w + 1);
+    if (x < w - 1 && y > 0) add(p, p - w + 1);
+  }
+  const order = new Int32Array(ne);
+  for (let i = 0; i < ne; i++) order[i] = i;
+  order.sort((i, j) => ew[i] - ew[j] || i - j);
+  const parent = new Int32Array(n), rank = new Uint8Array(n), size = new Int32Array(n).fill(1);
+  const thr = new Float64Array(n).fill(k);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (x: number) => { let r = x; while (parent[r] !== r) r = parent[r]; while (parent[x] !== r) { const nx = parent[x]; parent[x] = r; x = nx; } return r; };
+  const join = (a: number, b: number) => {
+    if (rank[a] > rank[b]) { parent[b] = a; size[a] += size[b]; return a; }
+    parent[a] = b; size[b] += size[a]; if (rank[a] === rank[b]) rank[b]++; return b;
+  };
+  for (let q = 0; q < ne; q++) {
+    const e = order[q];
+    const a = find(ea[e]), b = find(eb[e]);
+    if (a !== b && ew[e] <= thr[a] && ew[e] <= thr[b]) {
+      const r = join(a, b);
+      thr[r] = ew[e] + k / size[r];
+    }
+  }
+  for (let q = 0; q < ne; q++) {
+    const e = order[q];
+    const a = find(ea[e]), b = find(eb[e]);
+    if (a !== b && (size[a] < minSize || size[b] < minSize)) join(a, b);
+  }
+  const labels = new Int32Array(n), map = new Map<number, number>();
+  for (let p = 0; p < n; p++) {
+    const r = find(p);
+    let l = map.get(r);
+    if (l === undefined) { l = map.size; map.set(r, l); }
+    labels[p] = l;
+  }
+  return { labels, count: map.size, h, w };
+}
+
+const CBINS = 25, TBINS = 10, NORI = 8;
+
+/** Texture features: per pixel, per channel, 8 oriented Gaussian-derivative magnitudes (positive parts). */
+function textureResponses(im: Image3): { resp: Float32Array; max: Float64Array } {
+  const sm = smooth(im, 1).data, { h, w } = im, n = h * w;
+  const resp = new Float32Array(n * 3 * NORI), max = new Float64Array(3 * NORI);
+  const cs = Array.from({ length: NORI }, (_, o) => [Math.cos((o * Math.PI) / 4), Math.sin((o * Math.PI) / 4)]);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const p = y * w + x;
+    for (let c = 0; c < 3; c++) {
+      const gx = (sm[(y * w + Math.min(x + 1, w - 1)) * 3 + c] - sm[(y * w + Math.max(x - 1, 0)) * 3 + c]) / 2;
+      const gy = (sm[(Math.min(y + 1, h - 1) * w + x) * 3 + c] - sm[(Math.max(y - 1, 0) * w + x) * 3 + c]) / 2;
+      for (let o = 0; o < NORI; o++) {
+        const v = Math.max(0, gx * cs[o][0] + gy * cs[o][1]);
+        resp[(p * 3 + c) * NORI + o] = v;
+        if (v > max[c * NORI + o]) max[c * NORI + o] = v;
+      }
+    }
+  }
+  return { resp, max };
+}
+
+interface Region { size: number; x1: number; y1: number; x2: number; y2: number; col: Float64Array; tex: Float64Array; alive: boolean }
+
+function histIntersection(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] < b[i] ? a[i] : b[i];
+  return s;
+}
+
+/**
+ * Hierarchical grouping of one segmentation. Returns the boxes of all regions in creation
+ * order (initial regions, then one per merge), xyxy continuous, as a flat array.
+ */
+export function hierarchicalGrouping(im: Image3, labels: Int32Array, count: number, sims: Similarity[]): Float64Array {
+  const { h, w } = im, n = h * w, imSize = n;
+  const useC = sims.includes('color'), useT = sims.includes('texture'), useS = sims.includes('size'), useF = sims.includes('fill');
+  const regions: Region[] = [];
+  for (let i = 0; i < count; i++) regions.push({ size: 0, x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity, col: new Float64Array(3 * CBINS), tex: new Float64Array(3 * NORI * TBINS), alive: true });
+  const tr = useT ? textureResponses(im) : null;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const p = y * w + x, r = regions[labels[p]];
+    r.size++;
+    if (x < r.x1) r.x1 = x; if (y < r.y1) r.y1 = y; if (x + 1 > r.x2) r.x2 = x + 1; if (y + 1 > r.y2) r.y2 = y + 1;
+    for (let c = 0; c < 3; c++) r.col[c * CBINS + Math.min(CBINS - 1, Math.max(0, Math.floor((im.data[p * 3 + c] / 256) * CBINS)))]++;
+    if (tr) for (let q = 0; q < 3 * NORI; q++) {
+      const mx = tr.max[q];
+      const b = mx > 0 ? Math.min(TBINS - 1, Math.floor((tr.resp[p * 3 * NORI + q] / mx) * TBINS)) : 0;
+      r.tex[q * TBINS + b]++;
+    }
+  }
+  for (const r of regions) {
+    let s = 0; for (const v of r.col) s += v; for (let i = 0; i < r.col.length; i++) r.col[i] /= s || 1;
+    s = 0; for (const v of r.tex) s += v; for (let i = 0; i < r.tex.length; i++) r.tex[i] /= s || 1;
+  }
+  // neighbours
+  const nb: Set<number>[] = regions.map(() => new Set<number>());
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const a = labels[y * w + x];
+    if (x + 1 < w) { const b = labels[y * w + x + 1]; if (a !== b) { nb[a].add(b); nb[b].add(a); } }
+    if (y + 1 < h) { const b = labels[(y + 1) * w + x]; if (a !== b) { nb[a].add(b); nb[b].add(a); } }
+  }
+  const sim = (i: number, j: number) => {
+    const a = regions[i], b = regions[j];
+    let s = 0;
+    if (useC) s += histIntersection(a.col, b.col);
+    if (useT) s += histIntersection(a.tex, b.tex);
+    if (useS) s += 1 - (a.size + b.size) / imSize;
+    if (useF) {
+      const bb = (Math.max(a.x2, b.x2) - Math.min(a.x1, b.x1)) * (Math.max(a.y2, b.y2) - Math.min(a.y1, b.y1));
+      s += 1 - (bb - a.size - b.size) / imSize;
+    }
+    return s;
+  };
+  // pair similarities keyed by i·M + j (i < j); M bounds the final number of regions
+  const M = 2 * count;
+  const S = new Map<number, number>();
+  for (let i = 0; i < count; i++) for (const j of nb[i]) if (i < j) S.set(i * M + j, sim(i, j));
+  while (S.size > 0) {
+    let best = -Infinity, bk = -1;
+    for (const [key, v] of S) if (v > best || (v === best && key < bk)) { best = v; bk = key; }
+    const i = Math.floor(bk / M), j = bk - i * M;
+    const a = regions[i], b = regions[j];
+    const t = regions.length;
+    const size = a.size + b.size;
+    const col = new Float64Array(a.col.length), tex = new Float64Array(a.tex.length);
+    for (let q = 0; q < col.length; q++) col[q] = (a.col[q] * a.size + b.col[q] * b.size) / size;
+    for (let q = 0; q < tex.length; q++) tex[q] = (a.tex[q] * a.size + b.tex[q] * b.size) / size;
+    regions.push({ size, x1: Math.min(a.x1, b.x1), y1: Math.min(a.y1, b.y1), x2: Math.max(a.x2, b.x2), y2: Math.max(a.y2, b.y2), col, tex, alive: true });
+    a.alive = false; b.alive = false;
+    const nt = new Set<number>();
+    for (const o of [i, j]) for (const q of nb[o]) {
+      const key = Math.min(o, q) * M + Math.max(o, q);
+      S.delete(key);
+      if (q !== i && q !== j && regions[q].alive) nt.add(q);
+    }
+    nb.push(nt);
+    for (const q of nt) { nb[q].add(t); S.set(q * M + t, sim(q, t)); }
+  }
+  const out = new Float64Array(regions.length * 4);
+  regions.forEach((r, q) => out.set([r.x1, r.y1, r.x2, r.y2], q * 4));
+  return out;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALL: Similarity[] = ['color', 'texture', 'size', 'fill'];
+const TSF: Similarity[] = ['texture', 'size', 'fill'];
+
+export function strategiesOf(name: 'single' | 'fast' | 'quality'): { colorSpace: ColorSpace; k: number; similarities: Similarity[] }[] {
+  const mk = (spaces: ColorSpace[], ks: number[], sims: Similarity[][]) => spaces.flatMap((colorSpace) => ks.flatMap((k) => sims.map((similarities) => ({ colorSpace, k, similarities }))));
+  if (name === 'single') return mk(['hsv'], [100], [ALL]);
+  if (name === 'fast') return mk(['hsv', 'lab'], [50, 100], [ALL, TSF]);
+  if (name === 'quality') return mk(['hsv', 'lab', 'rgi', 'h', 'i'], [50, 100, 150, 300], [ALL, TSF, ['fill'], ['size']]);
+  throw new ConfigError('unknown selective search strategy', { expected: "'single' | 'fast' | 'quality'", got: String(name), where: 'strategy' });
+}
+
+/** Object proposals of an image: Float64Array of N·4 xyxy boxes, best-ranked first. */
+export function selectiveSearch(image: Tensor, opts: SelectiveSearchOptions = {}): Float64Array {
+  const rgb = toImage3(image, 'selectiveSearch(image)');
+  const strategies = opts.strategies ?? strategiesOf(opts.strategy ?? 'fast');
+  const rnd = mulberry32(opts.seed ?? 1);
+  const boxes: number[] = [];
+  const rankVal: number[] = [];
+  const segCache = new Map<string, { labels: Int32Array; count: number; im: Image3 }>();
+  for (const st of strategies) {
+    const key = `${st.colorSpace}:${st.k}`;
+    let seg = segCache.get(key);
+    if (!seg) {
+      const im = convertColor(rgb, st.colorSpace);
+      const s = felzenszwalb(im, { k: st.k, sigma: opts.sigma ?? 0.8, minSize: opts.minSize ?? st.k });
+      seg = { labels: s.labels, count: s.count, im };
+      segCache.set(key, seg);
+    }
+    const b = hierarchicalGrouping(seg.im, seg.labels, seg.count, st.similarities);
+    const n = b.length / 4;
+    for (let i = 0; i < n; i++) {
+      boxes.push(b[i * 4], b[i * 4 + 1], b[i * 4 + 2], b[i * 4 + 3]);
+      rankVal.push((n - i) * rnd());
+    }
+  }
+  const order = rankVal.map((_, i) => i).sort((a, b) => rankVal[a] - rankVal[b] || a - b);
+  const seen = new Set<string>();
+  const out: number[] = [];
+  const minBox = opts.minBoxSize ?? 0;
+  for (const i of order) {
+    const x1 = boxes[i * 4], y1 = boxes[i * 4 + 1], x2 = boxes[i * 4 + 2], y2 = boxes[i * 4 + 3];
+    if (x2 - x1 < minBox || y2 - y1 < minBox) continue;
+    const k = `${x1},${y1},${x2},${y2}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(x1, y1, x2, y2);
+    if (opts.maxProposals !== undefined && out.length / 4 >= opts.maxProposals) break;
+  }
+  return Float64Array.from(out);
+}
+
+/**
+ * Proposal recall: the fraction of ground-truth boxes (xyxy) covered by some proposal with
+ * IoU ≥ each threshold (default 0.5 and 0.7), the best IoU per ground-truth box and its mean
+ * (ABO, the paper's average best overlap). Continuous IoU.
+ */
+export function proposalRecall(proposals: BoxesLike, gt: BoxesLike, thresholds: number[] = [0.5, 0.7]): { recall: Record<string, number>; bestIou: Float64Array; abo: number } {
+  const P = flatBoxes(proposals, 'proposals'), G = flatBoxes(gt, 'gt');
+  const best = new Float64Array(G.n);
+  for (let g = 0; g < G.n; g++) {
+    const gx1 = G.data[g * 4], gy1 = G.data[g * 4 + 1], gx2 = G.data[g * 4 + 2], gy2 = G.data[g * 4 + 3];
+    const ga = (gx2 - gx1) * (gy2 - gy1);
+    let m = 0;
+    for (let p = 0; p < P.n; p++) {
+      const w = Math.min(gx2, P.data[p * 4 + 2]) - Math.max(gx1, P.data[p * 4]);
+      if (w <= 0) continue;
+      const hh = Math.min(gy2, P.data[p * 4 + 3]) - Math.max(gy1, P.data[p * 4 + 1]);
+      if (hh <= 0) continue;
+      const inter = w * hh;
+      const iou = inter / (ga + (P.data[p * 4 + 2] - P.data[p * 4]) * (P.data[p * 4 + 3] - P.data[p * 4 + 1]) - inter);
+      if (iou > m) m = iou;
+    }
+    best[g] = m;
+  }
+  const recall: Record<string, number> = {};
+  for (const t of thresholds) recall[String(t)] = G.n ? best.filter((v) => v >= t).length / G.n : NaN;
+  return { recall, bestIou: best, abo: G.n ? best.reduce((a, b) => a + b, 0) / G.n : NaN };
+}
