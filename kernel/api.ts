@@ -214,6 +214,11 @@ export class ProgressBar<T = number> implements Iterable<T>, AsyncIterable<T> {
     const now = Date.now();
     if (!force && now - this.last < this.intervalMs) return;
     this.last = now;
+    if (!sink) {
+      // Outside a kernel (the CLI): a one-line bar on a terminal's stderr, nothing otherwise.
+      if (process.stderr.isTTY) process.stderr.write(`\r${this.toString()}${this.finished ? '\n' : ''}`);
+      return;
+    }
     if (!this.handle) this.handle = display(this);
     else this.handle.update(this);
   }

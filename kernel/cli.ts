@@ -50,8 +50,7 @@ export function kernelspecDir(opts: InstallOptions = {}): string {
 /** The kernel.json for this installation of cnnlab. */
 export function kernelSpec(opts: InstallOptions = {}): Record<string, unknown> {
   return {
-    // The kernel entry point directly (not through the cnnlab CLI) keeps start-up short.
-    argv: [process.execPath, path.join(packageRoot(), 'dist', 'kernel', 'main.js'), '{connection_file}'],
+    argv: [process.execPath, path.join(packageRoot(), 'bin', 'cnnlab.js'), 'kernel', 'run', '{connection_file}'],
     display_name: opts.displayName ?? DISPLAY_NAME,
     language: 'typescript',
     interrupt_mode: 'message',

@@ -12,6 +12,7 @@ import { randomBytes } from 'crypto';
 import * as zmq from 'zeromq';
 import { ConnectionInfo, Message, Signer, newMessage, parseMessage, serializeMessage } from './wire';
 import { packageRoot } from './paths';
+import { kernelSpec } from './cli';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -67,10 +68,15 @@ export class RawClient {
     void this.loop(this.iopub, 'iopub');
   }
 
-  /** Spawns the kernel process (cwd: the temp dir unless given). */
-  start(cwd = this.dir): ChildProcess {
-    const main = path.join(packageRoot(), 'dist', 'kernel', 'main.js');
-    this.proc = spawn(process.execPath, [main, this.connectionFile], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  /**
+   * Spawns the kernel process (cwd: the temp dir unless given) with the kernelspec's argv
+   * (`cnnlab kernel run {connection_file}`), or with `node dist/kernel/main.js` when `direct`.
+   */
+  start(cwd = this.dir, direct = false): ChildProcess {
+    const argv = direct ? [process.execPath, path.join(packageRoot(), 'dist', 'kernel', 'main.js'), '{connection_file}']
+      : kernelSpec().argv as string[];
+    const args = argv.slice(1).map((a) => (a === '{connection_file}' ? this.connectionFile : a));
+    this.proc = spawn(argv[0], args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr!.on('data', (d) => { this.stderr += d; });
     return this.proc;
   }

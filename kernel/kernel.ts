@@ -139,11 +139,15 @@ export class Kernel {
     void this.readShell();
     void this.readStdin();
     this.publish('status', { execution_state: 'starting' }, null);
-    // The compiler (about a second to load) and the cnnlab API load after the sockets answer.
-    setImmediate(() => {
-      void this.compiler.start();
-      setTimeout(() => { void this.executor.prelude().catch((e) => this.log(String(e))); }, 50).unref();
-    });
+    // The compiler (about a second to load) starts in its worker now; the cnnlab API (which
+    // blocks this thread while ONNX Runtime loads) once the first kernel_info_request is
+    // answered, or after a second at the latest.
+    setImmediate(() => { void this.compiler.start(); });
+    setTimeout(() => this.loadPrelude(), 1000).unref();
+  }
+
+  private loadPrelude(): void {
+    setImmediate(() => { void this.executor.prelude().catch((e) => this.log(String(e))); });
   }
 
   private startControl(): Promise<void> {
@@ -319,7 +323,10 @@ export class Kernel {
         await this.sendReply(replyTo(msg, { status: 'aborted', execution_count: this.executionCount }), channel);
       } else {
         switch (type) {
-          case 'kernel_info_request': await this.sendReply(replyTo(msg, this.kernelInfo()), channel); break;
+          case 'kernel_info_request':
+            await this.sendReply(replyTo(msg, this.kernelInfo()), channel);
+            this.loadPrelude();
+            break;
           case 'execute_request': await this.execute(msg, channel); break;
           case 'complete_request': await this.sendReply(replyTo(msg, await this.complete(msg.content)), channel); break;
           case 'inspect_request': await this.sendReply(replyTo(msg, await this.inspect(msg.content)), channel); break;
