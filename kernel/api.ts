@@ -7,6 +7,12 @@ import { inspect } from 'util';
 import { randomUUID } from 'crypto';
 
 export const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
+/** Values carrying this key are not shown as a cell's result (display handles, comms). */
+export const NO_RESULT = Symbol.for('cnnlab.kernel.noResult');
+
+export function isNoResult(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && (v as Record<symbol, unknown>)[NO_RESULT] === true;
+}
 
 export type Bundle = Record<string, unknown>;
 
@@ -26,8 +32,9 @@ export interface OutputSink {
 let sink: OutputSink | null = null;
 export function setOutputSink(s: OutputSink | null): void { sink = s; }
 
+/** text/plain of a value: util.inspect (strings quoted, as IPython's repr). */
 function toPlain(value: unknown): string {
-  return typeof value === 'string' ? value : inspect(value, { depth: 4, colors: false, maxArrayLength: 100, breakLength: 100 });
+  return inspect(value, { depth: 4, colors: false, maxArrayLength: 100, breakLength: 100 });
 }
 
 /**
@@ -43,7 +50,7 @@ export async function bundleOf(value: unknown): Promise<{ data: Bundle; metadata
       if (b && typeof b === 'object') return normalizeBundle(b as Bundle, value);
     }
   }
-  return { data: { 'text/plain': inspect(value, { depth: 4, colors: false, maxArrayLength: 100, breakLength: 100 }) }, metadata: {} };
+  return { data: { 'text/plain': toPlain(value) }, metadata: {} };
 }
 
 /** Synchronous variant (for display() calls in synchronous code); async display methods are awaited later. */
@@ -114,9 +121,10 @@ export function display(obj: unknown, opts: DisplayOptions = {}): DisplayHandle 
   emitDisplay(obj, opts, displayId, !!opts.update);
   const id = displayId as string;
   return {
+    [NO_RESULT]: true,
     displayId: id,
     update(next: unknown, o: Omit<DisplayOptions, 'displayId' | 'update'> = {}) { emitDisplay(next, { ...o }, id, true); },
-  };
+  } as DisplayHandle;
 }
 
 /** Clears the cell's output; with `wait: true` the frontend clears when the next output arrives. */
@@ -271,6 +279,7 @@ export function progress<T>(src: number | Iterable<T> | AsyncIterable<T>, opts: 
 
 /** A comm (Jupyter's kernel ↔ frontend channel for widgets). */
 export class Comm {
+  readonly [NO_RESULT] = true;
   private handlers: ((data: unknown, msg: unknown) => void)[] = [];
   private closeHandlers: ((data: unknown) => void)[] = [];
   closed = false;

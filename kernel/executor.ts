@@ -114,6 +114,7 @@ export class Executor {
   /** Set when loading the cnnlab module failed (reported by the first cell). */
   preludeError: string | null = null;
   cnnlabNames: string[] = [];
+  private interrupts = 0;
 
   constructor(readonly compiler: CompilerClient, readonly pkgRoot: string, readonly cwd: string = process.cwd()) {
     const locals = this.locals;
@@ -141,6 +142,7 @@ export class Executor {
 
   /** Aborts a pending top-level await (SIGINT stops synchronous code through breakOnSigint). */
   interrupt(): void {
+    this.interrupts++;
     this.rejectInterrupt(new InterruptedError());
     this.resetInterrupt();
   }
@@ -215,9 +217,12 @@ export class Executor {
   /** Compiles and runs one cell. `name` labels its frames in tracebacks (e.g. `cell[3]`). */
   async execute(src: string, name: string): Promise<CellResult> {
     await this.prelude();
+    const interruptsBefore = this.interrupts;
     let conv: ConvertResult;
     try {
       conv = await this.compiler.convert(this.prevDecl, src);
+      // Interrupted while the cell was being compiled: do not run it.
+      if (this.interrupts !== interruptsBefore) return { status: 'error', ...this.formatError(new InterruptedError()) };
     } catch (e) {
       return { status: 'error', ename: 'InternalError', evalue: `the TypeScript compiler failed: ${(e as Error).message.split('\n')[0]}`,
         traceback: [(e as Error).message] };
@@ -296,7 +301,13 @@ export class Executor {
       if (!/^\s+at /.test(raw)) continue;
       // Frames of the kernel itself (and Node internals below the cell) are noise.
       if (/node:internal|\/dist\/kernel\/|\(vm\.js|node:vm/.test(raw)) continue;
-      const mapped = raw.replace(/(cell\[\d+\]|<[\w-]+>):(\d+):(\d+)/g, (m, cell: string, l: string, c: string) => {
+      // The frame of the wrapper that calls the cell's function is not the user's code.
+      const w = /(cell\[\w+\]):(\d+):\d+/.exec(raw);
+      if (w) {
+        const info = this.cells.get(w[1]);
+        if (info && Number(w[2]) - 1 >= info.jsLines.length) continue;
+      }
+      const mapped = raw.replace(/(cell\[\w+\]):(\d+):(\d+)/g, (m, cell: string, l: string, c: string) => {
         const p = this.mapPosition(cell, Number(l), Number(c));
         if (!p) return m;
         if (!first) first = { cell, line: p.line, col: p.col };

@@ -413,7 +413,7 @@ export class Kernel {
         this.preludeReported = true;
         this.writeStream('stderr', this.executor.preludeError + '\n');
       }
-      if (result.status === 'ok' && result.hasValue && !silent) {
+      if (result.status === 'ok' && result.hasValue && !silent && !api.isNoResult(result.value)) {
         const b = await api.bundleOf(result.value);
         outputText = String(b.data['text/plain'] ?? '');
         await this.publish('execute_result', { execution_count: count, data: b.data, metadata: b.metadata }, msg);

@@ -89,6 +89,10 @@ clearOutput({ wait: true });`);
     expect((r.outputs[1].content as { data: Record<string, string> }).data['text/html']).toBe('<p>two</p>');
     expect((r.outputs[2].content as { transient: { display_id: string } }).transient.display_id).toBe('d1');
     expect((r.outputs[3].content as { wait: boolean }).wait).toBe(true);
+    // display() as the last expression shows the object once, not also its handle.
+    const once = await exec(kernel, 'display("shown once")');
+    expect(once.outputs.map((m) => m.header.msg_type)).toEqual(['display_data']);
+    expect(plain(once.outputs[0])).toBe("'shown once'");
   });
 
   it('progress() updates one display in place with text/plain and text/html', async () => {
