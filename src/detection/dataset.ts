@@ -306,9 +306,10 @@ export function parseVocXml(xml: string, where = 'annotation.xml'): VocAnnotatio
 }
 
 /**
- * Converts VOC annotations to a COCO ground-truth object. VOC boxes are inclusive pixel
- * coordinates, so bbox = [xmin, ymin, xmax − xmin + 1, ymax − ymin + 1] and area = w·h;
- * evaluating with `plusOne: true` turns them back into the VOC coordinates exactly.
+ * Converts VOC annotations to a COCO ground-truth object: bbox = [xmin, ymin, xmax − xmin,
+ * ymax − ymin], so the VOC styles with `plusOne: true` (xyxy = (x, y, x + w, y + h) as
+ * inclusive pixels) compute the devkit's IoU on the XML coordinates exactly; area = (w + 1)·(h + 1),
+ * the box's pixel count.
  * Image ids are 1..N in the given order; category ids 1..K in `classNames` order (default:
  * sorted names found). `difficult` is carried over.
  */
@@ -322,8 +323,8 @@ export function vocToCoco(anns: VocAnnotation[], classNames?: string[]): CocoGro
     for (const o of a.objects) {
       const c = catId.get(o.name);
       if (c === undefined) throw new ParseError('object of a class not in classNames', { expected: names.join(', '), got: o.name, where: a.filename });
-      const w = o.xmax - o.xmin + 1, h = o.ymax - o.ymin + 1;
-      out.annotations.push({ id: aid++, image_id: i + 1, category_id: c, bbox: [o.xmin, o.ymin, w, h], area: w * h, iscrowd: 0, difficult: o.difficult ? 1 : 0 });
+      const w = o.xmax - o.xmin, h = o.ymax - o.ymin;
+      out.annotations.push({ id: aid++, image_id: i + 1, category_id: c, bbox: [o.xmin, o.ymin, w, h], area: (w + 1) * (h + 1), iscrowd: 0, difficult: o.difficult ? 1 : 0 });
     }
   });
   return out;

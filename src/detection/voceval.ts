@@ -6,8 +6,10 @@
  * false positive if it is (duplicate); a match to a `difficult` box is neither (ignored).
  * Crowd (`iscrowd`) boxes are treated as difficult by default, as are `difficult` ones;
  * `countDifficult` / `countCrowd` count them as ordinary boxes instead.
- * IoU: continuous coordinates (x2 = x + w), or with `plusOne` the VOC pixel convention
- * (x2 = x + w − 1, widths and heights + 1), which gives back VOC XML coordinates exactly.
+ * IoU on xyxy = (x, y, x + w, y + h): continuous, or with `plusOne` the VOC devkit's pixel
+ * convention (those coordinates taken as inclusive pixels: widths x2 − x1 + 1, intersections
+ * + 1), as the devkit does on XML coordinates and Padilla et al.'s evaluator on COCO boxes.
+ * (`vocToCoco` writes w = xmax − xmin, so plusOne reproduces the devkit on VOC XML exactly.)
  * AP: all-point (VOC2010+, area under the monotone envelope) or
  * 11-point (VOC2007: mean of max precision at recall ≥ 0, 0.1, …, 1).
  *
@@ -88,13 +90,13 @@ export function evaluateVoc(gt: GtTable, dt: DtTable, options: VocOptions = {}):
     for (let j = 0; j < idx.length; j++) {
       const d = idx[j];
       const bx1 = dt.box[d * 4], by1 = dt.box[d * 4 + 1];
-      const bx2 = bx1 + dt.box[d * 4 + 2] - one, by2 = by1 + dt.box[d * 4 + 3] - one;
+      const bx2 = bx1 + dt.box[d * 4 + 2], by2 = by1 + dt.box[d * 4 + 3];
       const key = k * nI + dt.img[d];
       let ovmax = -Infinity, jmax = -1;
       for (let q = gStart[key]; q < gStart[key + 1]; q++) {
         const g = gOrder[q];
         const gx1 = gt.box[g * 4], gy1 = gt.box[g * 4 + 1];
-        const gx2 = gx1 + gt.box[g * 4 + 2] - one, gy2 = gy1 + gt.box[g * 4 + 3] - one;
+        const gx2 = gx1 + gt.box[g * 4 + 2], gy2 = gy1 + gt.box[g * 4 + 3];
         const iw = Math.max(Math.min(gx2, bx2) - Math.max(gx1, bx1) + one, 0);
         const ih = Math.max(Math.min(gy2, by2) - Math.max(gy1, by1) + one, 0);
         const inter = iw * ih;
