@@ -5,6 +5,7 @@
  */
 import { inspect } from 'util';
 import { randomUUID } from 'crypto';
+import { ConfigError, RuntimeError } from '../src/errors';
 
 export const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
 /** Values carrying this key are not shown as a cell's result (display handles, comms). */
@@ -117,7 +118,7 @@ function emitDisplay(obj: unknown, opts: DisplayOptions, displayId: string | und
 /** Shows `obj` as one display_data message carrying every MIME type of its bundle. */
 export function display(obj: unknown, opts: DisplayOptions = {}): DisplayHandle {
   const displayId = opts.displayId ?? (opts.update ? undefined : randomUUID());
-  if (opts.update && !displayId) throw new TypeError('display(obj, { update: true }): expected a displayId, got none');
+  if (opts.update && !displayId) throw new ConfigError('display(): update without a display id', { expected: 'opts.displayId', got: 'none', where: 'display(obj, { update: true })' });
   emitDisplay(obj, opts, displayId, !!opts.update);
   const id = displayId as string;
   return {
@@ -134,7 +135,7 @@ export function clearOutput(opts: { wait?: boolean } = {}): void {
 
 /** Reads a line from the frontend (stdin `input_request`), like Python's input(). */
 export function input(prompt = '', opts: { password?: boolean } = {}): Promise<string> {
-  if (!sink) return Promise.reject(new Error('input(): no Jupyter frontend is connected'));
+  if (!sink) return Promise.reject(new RuntimeError('input(): no frontend to ask', { expected: 'a Jupyter kernel session', got: 'plain Node.js', where: 'input()' }));
   return sink.input(String(prompt), !!opts.password);
 }
 
@@ -188,7 +189,7 @@ export class ProgressBar<T = number> implements Iterable<T>, AsyncIterable<T> {
     if (total === undefined && source && typeof (source as { length?: unknown }).length === 'number') total = (source as unknown as { length: number }).length;
     if (total === undefined && source && typeof (source as { size?: unknown }).size === 'number') total = (source as unknown as { size: number }).size;
     if (total !== undefined && !(Number.isFinite(total) && total >= 0)) {
-      throw new RangeError(`progress(): expected a finite total >= 0, got ${total}`);
+      throw new ConfigError('progress(): bad total', { expected: 'a finite number >= 0', got: String(total), where: 'progress()' });
     }
     this.total = total;
     this.label = opts.label ?? '';
@@ -236,7 +237,7 @@ export class ProgressBar<T = number> implements Iterable<T>, AsyncIterable<T> {
 
   /** Sets the count to `n`. */
   update(n: number): this {
-    if (!Number.isFinite(n) || n < 0) throw new RangeError(`progress.update(): expected a count >= 0, got ${n}`);
+    if (!Number.isFinite(n) || n < 0) throw new ConfigError('progress.update(): bad count', { expected: 'a finite number >= 0', got: String(n), where: 'progress.update()' });
     this.n = n;
     this.render(this.total !== undefined && n >= this.total);
     return this;
@@ -254,7 +255,7 @@ export class ProgressBar<T = number> implements Iterable<T>, AsyncIterable<T> {
       this.done();
       return;
     }
-    if (!(Symbol.iterator in this.source)) throw new TypeError('progress(): this source is async; use `for await`');
+    if (!(Symbol.iterator in this.source)) throw new ConfigError('progress(): async source in a for...of loop', { expected: 'for await (const x of progress(asyncIterable))', got: 'for...of', where: 'progress()' });
     for (const x of this.source as Iterable<T>) { yield x; this.tick(); }
     this.done();
   }
@@ -272,7 +273,7 @@ export function progress<T>(items: Iterable<T> | AsyncIterable<T>, opts?: Progre
 export function progress<T>(src: number | Iterable<T> | AsyncIterable<T>, opts: ProgressOptions = {}): ProgressBar<T | number> {
   if (typeof src === 'number') return new ProgressBar<number>(null, { ...opts, total: src });
   if (src == null || (!(Symbol.iterator in Object(src)) && !(Symbol.asyncIterator in Object(src)))) {
-    throw new TypeError(`progress(): expected an iterable or a total count, got ${toPlain(src)}`);
+    throw new ConfigError('progress(): bad argument', { expected: 'an iterable or a total count', got: toPlain(src), where: 'progress()' });
   }
   return new ProgressBar<T>(src, opts);
 }
@@ -285,7 +286,7 @@ export class Comm {
   closed = false;
   constructor(readonly targetName: string, readonly commId: string = randomUUID()) {}
   send(data: unknown, metadata: Record<string, unknown> = {}, buffers?: Uint8Array[]): void {
-    if (this.closed) throw new Error(`comm ${this.commId}: expected an open comm, got a closed one`);
+    if (this.closed) throw new RuntimeError('comm is closed', { expected: 'an open comm', got: 'a closed one', where: `comm ${this.commId} (${this.targetName})` });
     sink?.sendComm(this, data, metadata, buffers);
   }
   close(data: unknown = {}): void {

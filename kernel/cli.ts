@@ -7,6 +7,7 @@ import os from 'os';
 import path from 'path';
 import { spawnSync } from 'child_process';
 import { packageRoot } from './paths';
+import { ConfigError, NotFoundError } from '../src/errors';
 
 export const KERNEL_NAME = 'cnnlab';
 export const DISPLAY_NAME = 'TypeScript (cnnlab)';
@@ -32,14 +33,14 @@ function pythonSysPrefix(): string {
     const r = spawnSync(py, ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' });
     if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
   }
-  throw new Error('kernel install --sys-prefix: expected a python3 on PATH to tell sys.prefix, found none');
+  throw new NotFoundError('kernel install --sys-prefix: no Python to ask for sys.prefix', { expected: 'python3 on PATH', got: 'none', where: 'PATH' });
 }
 
 /** The directory the kernelspec goes to for these options. */
 export function kernelspecDir(opts: InstallOptions = {}): string {
   const name = opts.name ?? KERNEL_NAME;
   const chosen = [opts.user, opts.sysPrefix, opts.prefix !== undefined].filter(Boolean).length;
-  if (chosen > 1) throw new Error('kernel install: expected at most one of --user, --sys-prefix, --prefix DIR, got several');
+  if (chosen > 1) throw new ConfigError('kernel install: conflicting locations', { expected: 'at most one of --user, --sys-prefix, --prefix DIR', got: 'several', where: 'command line' });
   if (opts.prefix !== undefined) return path.join(path.resolve(opts.prefix), 'share', 'jupyter', 'kernels', name);
   if (opts.sysPrefix) return path.join(pythonSysPrefix(), 'share', 'jupyter', 'kernels', name);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -91,7 +92,7 @@ function parseFlags(args: string[]): InstallOptions {
       const eq = a.indexOf('=');
       if (eq >= 0) return a.slice(eq + 1);
       const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`kernel: expected a value after ${flag}, got ${v === undefined ? 'nothing' : v}`);
+      if (v === undefined || v.startsWith('--')) throw new ConfigError(`kernel: ${flag} needs a value`, { expected: 'a value', got: v === undefined ? 'nothing' : v, where: flag });
       return v;
     };
     if (a === '--user') o.user = true;
@@ -99,7 +100,7 @@ function parseFlags(args: string[]): InstallOptions {
     else if (a === '--prefix' || a.startsWith('--prefix=')) o.prefix = value('--prefix');
     else if (a === '--name' || a.startsWith('--name=')) o.name = value('--name');
     else if (a === '--display-name' || a.startsWith('--display-name=')) o.displayName = value('--display-name');
-    else throw new Error(`kernel: unknown option ${JSON.stringify(a)}; expected --user, --sys-prefix, --prefix DIR, --name NAME`);
+    else throw new ConfigError('kernel: unknown option', { expected: '--user, --sys-prefix, --prefix DIR, --name NAME or --display-name NAME', got: JSON.stringify(a), where: 'command line' });
   }
   return o;
 }
@@ -120,7 +121,7 @@ export async function kernelCommand(argv: string[]): Promise<number> {
         return dir ? 0 : 1;
       }
       case 'run': {
-        if (rest.length !== 1) throw new Error(`kernel run: expected one connection file, got ${rest.length} arguments`);
+        if (rest.length !== 1) throw new ConfigError('kernel run: wrong arguments', { expected: 'one connection file', got: `${rest.length} arguments`, where: 'command line' });
         const { runKernel } = await import('./kernel');
         await runKernel(rest[0]);
         return 0;

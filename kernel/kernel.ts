@@ -15,6 +15,7 @@ import { CompilerClient, Executor, CellResult } from './executor';
 import type { ControlToMain, MainToControl } from './control';
 import * as api from './api';
 import { packageRoot, kernelDistDir } from './paths';
+import { NotFoundError, ParseError, RuntimeError } from '../src/errors';
 
 const decoder = new TextDecoder();
 
@@ -47,6 +48,21 @@ export function installCnnlabResolution(root = packageRoot()): void {
   };
   (patched as { __cnnlab?: boolean }).__cnnlab = true;
   M._resolveFilename = patched;
+}
+
+/** Reads and checks a connection file. */
+export function readConnectionFile(file: string): ConnectionInfo {
+  let c: Record<string, unknown>;
+  try { c = readJSON(file); } catch (e) {
+    throw new ParseError('connection file is not JSON', { expected: 'a JSON object', got: (e as Error).message, where: file });
+  }
+  for (const k of ['shell_port', 'iopub_port', 'stdin_port', 'control_port', 'hb_port']) {
+    if (!Number.isInteger(c[k])) throw new ParseError('bad connection file', { expected: `an integer port at ${k}`, got: JSON.stringify(c[k]), where: `${file} $.${k}` });
+  }
+  for (const k of ['transport', 'ip']) {
+    if (typeof c[k] !== 'string') throw new ParseError('bad connection file', { expected: `a string at ${k}`, got: JSON.stringify(c[k]), where: `${file} $.${k}` });
+  }
+  return { key: '', signature_scheme: 'hmac-sha256', ...c } as unknown as ConnectionInfo;
 }
 
 interface HistoryEntry { session: number; line: number; input: string; output: string | null }
@@ -112,7 +128,7 @@ export class Kernel {
   async start(): Promise<void> {
     // zeromq's pending receives (and the unref'd workers) do not hold the event loop open.
     this.keepAlive = setInterval(() => {}, 1 << 30);
-    this.conn = readJSON(this.connectionFile) as ConnectionInfo;
+    this.conn = readConnectionFile(this.connectionFile);
     this.signer = new Signer(this.conn.key, this.conn.signature_scheme);
     setUsername(os.userInfo().username || 'kernel');
     installCnnlabResolution(this.root);
@@ -300,9 +316,9 @@ export class Kernel {
   private requestInput(prompt: string, password: boolean): Promise<string> {
     const parent = this.parent;
     if (!parent || !parent.content.allow_stdin) {
-      return Promise.reject(new Error('input(): this frontend does not support stdin (execute_request had allow_stdin: false)'));
+      return Promise.reject(new RuntimeError('input(): the frontend does not take input', { expected: 'an execute_request with allow_stdin: true', got: 'allow_stdin: false', where: 'input()' }));
     }
-    if (this.pendingInput) return Promise.reject(new Error('input(): expected one input request at a time, got a second while the first is pending'));
+    if (this.pendingInput) return Promise.reject(new RuntimeError('input(): two requests at once', { expected: 'one pending input() at a time', got: 'a second while the first is pending', where: 'input()' }));
     this.flushStream();
     return new Promise<string>((resolve, reject) => {
       this.pendingInput = { resolve, reject };
@@ -542,7 +558,7 @@ export class Kernel {
 /** Starts a kernel on a connection file (what `node dist/kernel/main.js <connection-file>` does). */
 export async function runKernel(connectionFile: string, opts?: KernelOptions): Promise<Kernel> {
   if (!connectionFile || !fs.existsSync(connectionFile)) {
-    throw new Error(`kernel: expected a Jupyter connection file, got ${JSON.stringify(connectionFile)} (not found)`);
+    throw new NotFoundError('no connection file', { expected: 'a Jupyter connection file', got: JSON.stringify(connectionFile ?? ''), where: 'kernel command line' });
   }
   const k = new Kernel(connectionFile, opts);
   await k.start();

@@ -1,6 +1,7 @@
 /** Where the cnnlab package is, whether this code runs compiled (dist/kernel) or from source (kernel/). */
 import fs from 'fs';
 import path from 'path';
+import { NotFoundError } from '../src/errors';
 
 let cached: string | null = null;
 
@@ -15,7 +16,7 @@ export function packageRoot(): string {
       } catch { /* keep looking */ }
     }
     const up = path.dirname(dir);
-    if (up === dir) throw new Error(`cnnlab: expected a package.json named "cnnlab" above ${__dirname}, found none`);
+    if (up === dir) throw new NotFoundError('cnnlab package root not found', { expected: 'a package.json named "cnnlab"', got: 'none', where: `above ${__dirname}` });
     dir = up;
   }
 }

@@ -5,6 +5,8 @@
  * traced back to the cell's TypeScript source.
  */
 
+import { ParseError } from '../src/errors';
+
 /** One mapping segment: generated column → original line and column (all 0-based). */
 export type Segment = [genCol: number, srcLine: number, srcCol: number];
 /** Segments per generated line, each line's segments sorted by generated column. */
@@ -49,9 +51,9 @@ export function decodeMappings(mappings: string): LineMap {
     // One VLQ value.
     let value = 0, shift = 0, cont = true;
     while (cont) {
-      if (i >= mappings.length) throw new Error(`source map: truncated VLQ value at offset ${i}`);
+      if (i >= mappings.length) throw new ParseError('source map: truncated VLQ value', { expected: 'a continuation digit', got: 'end of mappings', where: `mappings offset ${i}` });
       const digit = B64_INDEX[mappings.charCodeAt(i++)];
-      if (digit < 0) throw new Error(`source map: invalid base64 character ${JSON.stringify(mappings[i - 1])} at offset ${i - 1}`);
+      if (digit < 0) throw new ParseError('source map: bad VLQ digit', { expected: 'a base64 character', got: JSON.stringify(mappings[i - 1]), where: `mappings offset ${i - 1}` });
       cont = (digit & 32) !== 0;
       value += (digit & 31) * 2 ** shift;
       shift += 5;

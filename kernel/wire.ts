@@ -3,6 +3,7 @@
  * HMAC signatures, headers. No sockets here, so the control worker and the main thread share it.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
+import { ConfigError, ParseError } from '../src/errors';
 
 export const PROTOCOL_VERSION = '5.3';
 const DELIM = Buffer.from('<IDS|MSG>');
@@ -46,7 +47,7 @@ export class Signer {
   constructor(private readonly key: string, scheme = 'hmac-sha256') {
     if (!key) { this.algo = null; return; }
     const m = /^hmac-([a-z0-9]+)$/i.exec(scheme);
-    if (!m) throw new Error(`connection file: expected signature_scheme "hmac-<hash>", got ${JSON.stringify(scheme)}`);
+    if (!m) throw new ConfigError('unsupported signature scheme', { expected: '"hmac-<hash>"', got: JSON.stringify(scheme), where: 'connection file $.signature_scheme' });
     this.algo = m[1].toLowerCase();
   }
   sign(parts: (Buffer | string)[]): string {
@@ -67,11 +68,11 @@ export class Signer {
 export function parseMessage(frames: Buffer[], signer: Signer): Message {
   let i = 0;
   while (i < frames.length && !frames[i].equals(DELIM)) i++;
-  if (i >= frames.length) throw new Error('wire: message without <IDS|MSG> delimiter');
-  if (frames.length < i + 6) throw new Error(`wire: expected at least 5 frames after the delimiter, got ${frames.length - i - 1}`);
+  if (i >= frames.length) throw new ParseError('bad message', { expected: 'a <IDS|MSG> delimiter frame', got: `${frames.length} frames without it`, where: 'wire' });
+  if (frames.length < i + 6) throw new ParseError('bad message', { expected: 'at least 5 frames after the delimiter', got: String(frames.length - i - 1), where: 'wire' });
   const signature = frames[i + 1].toString('utf8');
   const body = frames.slice(i + 2, i + 6);
-  if (!signer.verify(signature, body)) throw new Error('wire: invalid HMAC signature');
+  if (!signer.verify(signature, body)) throw new ParseError('invalid HMAC signature', { expected: 'the HMAC of the 4 message frames', got: JSON.stringify(signature), where: 'wire' });
   return {
     identities: frames.slice(0, i),
     header: JSON.parse(body[0].toString('utf8')),

@@ -1,0 +1,78 @@
+/** `cnnlab kernel install/uninstall` and connection-file checks. */
+import { describe, expect, it } from 'vitest';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { installKernel, kernelCommand, kernelSpec, kernelspecDir, uninstallKernel } from '../../kernel/cli';
+import { readConnectionFile } from '../../kernel/kernel';
+import { ConfigError, ParseError } from '../../src/errors';
+import { decodeMappings } from '../../kernel/sourcemap';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+describe('cnnlab kernel install', () => {
+  it('writes kernels/cnnlab/kernel.json under --prefix with the cnnlab kernel run argv', async () => {
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'cnnlab-install-'));
+    try {
+      expect(await kernelCommand(['install', '--prefix', prefix])).toBe(0);
+      const file = path.join(prefix, 'share', 'jupyter', 'kernels', 'cnnlab', 'kernel.json');
+      const spec = JSON.parse(fs.readFileSync(file, 'utf8'));
+      expect(spec.display_name).toBe('TypeScript (cnnlab)');
+      expect(spec.language).toBe('typescript');
+      expect(spec.interrupt_mode).toBe('message');
+      expect(spec.argv).toEqual([process.execPath, path.join(ROOT, 'bin', 'cnnlab.js'), 'kernel', 'run', '{connection_file}']);
+      expect(fs.existsSync(spec.argv[1])).toBe(true);
+      expect(await kernelCommand(['uninstall', `--prefix=${prefix}`])).toBe(0);
+      expect(fs.existsSync(file)).toBe(false);
+      expect(await kernelCommand(['uninstall', '--prefix', prefix])).toBe(1);
+    } finally {
+      fs.rmSync(prefix, { recursive: true, force: true });
+    }
+  });
+
+  it('--user goes to JUPYTER_DATA_DIR/kernels; --name changes the directory', () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'cnnlab-data-'));
+    const saved = process.env.JUPYTER_DATA_DIR;
+    process.env.JUPYTER_DATA_DIR = data;
+    try {
+      expect(kernelspecDir({ user: true })).toBe(path.join(data, 'kernels', 'cnnlab'));
+      const dir = installKernel({ user: true, name: 'cnnlab-dev', displayName: 'TS dev' });
+      expect(dir).toBe(path.join(data, 'kernels', 'cnnlab-dev'));
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'kernel.json'), 'utf8')).display_name).toBe('TS dev');
+      expect(uninstallKernel({ user: true, name: 'cnnlab-dev' })).toBe(dir);
+    } finally {
+      if (saved === undefined) delete process.env.JUPYTER_DATA_DIR; else process.env.JUPYTER_DATA_DIR = saved;
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects conflicting or unknown options with ConfigError', () => {
+    expect(() => kernelspecDir({ user: true, prefix: '/tmp/x' })).toThrow(ConfigError);
+    expect(() => kernelspecDir({ user: true, prefix: '/tmp/x' })).toThrow(/expected at most one of --user, --sys-prefix, --prefix DIR; got several/);
+    expect(kernelSpec().argv).toHaveLength(5);
+  });
+});
+
+describe('connection file', () => {
+  it('reads a valid file and reports what is wrong with a bad one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnnlab-conn-'));
+    try {
+      const good = path.join(dir, 'good.json');
+      fs.writeFileSync(good, JSON.stringify({ transport: 'tcp', ip: '127.0.0.1', shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5, key: 'k', signature_scheme: 'hmac-sha256' }));
+      expect(readConnectionFile(good).hb_port).toBe(5);
+      const bad = path.join(dir, 'bad.json');
+      fs.writeFileSync(bad, JSON.stringify({ transport: 'tcp', ip: '127.0.0.1', shell_port: 'x' }));
+      expect(() => readConnectionFile(bad)).toThrow(ParseError);
+      expect(() => readConnectionFile(bad)).toThrow(/expected an integer port at shell_port; got "x"; at .*bad\.json \$\.shell_port/);
+      fs.writeFileSync(bad, '{');
+      expect(() => readConnectionFile(bad)).toThrow(/connection file is not JSON/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('source map decoding rejects bad input with ParseError', () => {
+    expect(() => decodeMappings('A$')).toThrow(ParseError);
+    expect(() => decodeMappings('g')).toThrow(/truncated VLQ/);
+  });
+});
