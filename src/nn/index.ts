@@ -11,3 +11,6 @@ export * from './layers/container';
 export * from './blocks/conv-norm-act';
 export * from './blocks/resnet';
 export * from './blocks/mobilenet';
+export * from './blocks/inception';
+export * from './blocks/squeezenet';
+export * from './blocks/densenet';

@@ -4,3 +4,15 @@ export { register, list, info, create, inputShape, checkOptions } from './regist
 export type { ModelInfo, PaperRef, OptionSpec, CreateOptions } from './registry';
 export * from './resnet';
 export * from './mobilenet';
+import './alexnet';
+import './vgg';
+import './googlenet';
+import './inception';
+import './squeezenet';
+import './densenet';
+export * from './alexnet';
+export * from './vgg';
+export * from './googlenet';
+export * from './inception';
+export * from './squeezenet';
+export * from './densenet';

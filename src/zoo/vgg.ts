@@ -1,0 +1,96 @@
+import * as F from '../nn/functional';
+import { Module } from '../nn/module';
+import { Conv2d } from '../nn/layers/conv';
+import { BatchNorm2d } from '../nn/layers/norm';
+import { ReLU } from '../nn/layers/activation';
+import { MaxPool2d, AdaptiveAvgPool2d } from '../nn/layers/pooling';
+import { Linear, Dropout } from '../nn/layers/linear';
+import { Sequential } from '../nn/layers/container';
+import { SymTensor } from '../nn/trace';
+import { register, PaperRef } from './registry';
+
+/** The paper's Table 1 configurations: numbers are 3×3 conv widths, 'M' a 2×2/2 max pool. */
+export const VGG_CFGS: Record<'A' | 'B' | 'D' | 'E', readonly (number | 'M')[]> = {
+  A: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  B: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  D: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
+  E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
+};
+
+/** torchvision's make_layers: conv3×3 (pad 1, bias) [+ BN] + ReLU per number, MaxPool2d(2, 2) per 'M'. */
+export function makeVggLayers(cfg: readonly (number | 'M')[], batchNorm = false): Sequential {
+  const layers: Module[] = [];
+  let c = 3;
+  for (const v of cfg) {
+    if (v === 'M') { layers.push(new MaxPool2d(2, { stride: 2 })); continue; }
+    layers.push(new Conv2d(c, v, 3, { padding: 1 }));
+    if (batchNorm) layers.push(new BatchNorm2d(v));
+    layers.push(new ReLU(true));
+    c = v;
+  }
+  return new Sequential(...layers);
+}
+
+export interface VGGOptions {
+  numClasses?: number;
+  dropout?: number;
+}
+
+/** VGG as in torchvision: `features` (make_layers), `avgpool` (adaptive 7×7), `classifier.0/3/6`. */
+export class VGG extends Module {
+  features: Sequential;
+  avgpool: AdaptiveAvgPool2d;
+  classifier: Sequential;
+  constructor(features: Sequential, o: VGGOptions = {}) {
+    super();
+    this.features = features;
+    const p = o.dropout ?? 0.5;
+    this.avgpool = new AdaptiveAvgPool2d([7, 7]);
+    this.classifier = new Sequential(
+      new Linear(512 * 7 * 7, 4096), new ReLU(true), new Dropout(p),
+      new Linear(4096, 4096), new ReLU(true), new Dropout(p),
+      new Linear(4096, o.numClasses ?? 1000),
+    );
+  }
+  forward(x: SymTensor): SymTensor {
+    return this.classifier.call(F.flatten(this.avgpool.call(this.features.call(x)), 1));
+  }
+}
+
+export const VGG_PAPER: PaperRef = {
+  title: 'Very Deep Convolutional Networks for Large-Scale Image Recognition',
+  authors: 'Karen Simonyan, Andrew Zisserman', year: 2015, citation: 'Simonyan & Zisserman, ICLR 2015',
+  url: 'https://arxiv.org/abs/1409.1556',
+};
+
+// name, config, layers, torchvision params (no BN / BN), torchvision GMACs, paper Table 2 params (M)
+const VARIANTS: [string, keyof typeof VGG_CFGS, number, number, number, number, number][] = [
+  ['vgg11', 'A', 11, 132_863_336, 132_868_840, 7.609, 133],
+  ['vgg13', 'B', 13, 133_047_848, 133_053_736, 11.308, 133],
+  ['vgg16', 'D', 16, 138_357_544, 138_365_992, 15.47, 138],
+  ['vgg19', 'E', 19, 143_667_240, 143_678_248, 19.632, 144],
+];
+
+const build = (cfg: keyof typeof VGG_CFGS, bn: boolean) => (o: VGGOptions = {}) => new VGG(makeVggLayers(VGG_CFGS[cfg], bn), o);
+
+for (const [name, cfg, depth, params, paramsBn, gmacs, paperParams] of VARIANTS) {
+  for (const bn of [false, true]) {
+    register(
+      { name: bn ? `${name}_bn` : name, family: 'vgg', paper: VGG_PAPER, inputSize: [3, 224, 224],
+        reported: { params: bn ? paramsBn : params, gmacs_torchvision: gmacs, params_paper_millions: paperParams, config: cfg },
+        options: { numClasses: { default: 1000 } },
+        description: `VGG-${depth} (configuration ${cfg} of Table 1${bn ? ', with BatchNorm after every conv as in torchvision' : ''})` },
+      (o) => build(cfg, bn)({ numClasses: o.numClasses as number }),
+    );
+  }
+}
+
+export const vgg11 = build('A', false);
+export const vgg11_bn = build('A', true);
+export const vgg13 = build('B', false);
+export const vgg13_bn = build('B', true);
+export const vgg16 = build('D', false);
+export const vgg16_bn = build('D', true);
+export const vgg19 = build('E', false);
+export const vgg19_bn = build('E', true);
+export const vgg11Bn = vgg11_bn, vgg13Bn = vgg13_bn, vgg16Bn = vgg16_bn, vgg19Bn = vgg19_bn;
