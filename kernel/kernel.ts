@@ -403,7 +403,7 @@ export class Kernel {
         codemirror_mode: { name: 'javascript', typescript: true },
       },
       banner: `cnnlab kernel ${kernelVersion(this.root)} — TypeScript on Node.js ${process.version} (tslab's compiler)`,
-      help_links: [{ text: 'cnnlab', url: 'https://github.com/' }],
+      help_links: [],
       debugger: false,
     };
   }

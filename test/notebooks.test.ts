@@ -4,7 +4,7 @@
  * output. The smoke notebook's results are checked too.
  */
 import { describe, expect, it, afterAll } from 'vitest';
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import { jupyterEnv, PYTHON, ROOT } from './kernel/server';
@@ -18,13 +18,23 @@ afterAll(() => fs.rmSync(env.dir, { recursive: true, force: true }));
 interface Output { output_type: string; data?: Record<string, unknown>; text?: string; ename?: string; evalue?: string; traceback?: string[] }
 interface Cell { cell_type: string; source: string; outputs?: Output[] }
 
-function run(nb: string): { cells: Cell[]; failure: string | null } {
-  const r = spawnSync(PYTHON, [path.join(ROOT, 'test', 'kernel', 'run_notebook.py'), nb, '900'], {
-    env: env.env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: 1_200_000,
+/** Runs one notebook with nbclient (in a Python child process) and returns its executed cells. */
+function run(nb: string): Promise<{ cells: Cell[]; failure: string | null }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(PYTHON, [path.join(ROOT, 'test', 'kernel', 'run_notebook.py'), nb, '900'], { env: env.env });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('error', reject);
+    p.on('close', (code) => {
+      if (code !== 0) { reject(new Error(`run_notebook.py ${nb} exited ${code}:\n${err}`)); return; }
+      try {
+        const parsed = JSON.parse(out) as { notebook: { cells: Cell[] }; failure: string | null };
+        resolve({ cells: parsed.notebook.cells, failure: parsed.failure });
+      } catch (e) { reject(new Error(`run_notebook.py ${nb}: no JSON output (${(e as Error).message}):\n${err}`)); }
+    });
   });
-  if (r.status !== 0) throw new Error(`run_notebook.py ${nb} exited ${r.status}:\n${r.stderr}`);
-  const out = JSON.parse(r.stdout) as { notebook: { cells: Cell[] }; failure: string | null };
-  return { cells: out.notebook.cells, failure: out.failure };
 }
 
 describe('notebooks execute headless on kernel cnnlab', () => {
@@ -32,8 +42,8 @@ describe('notebooks execute headless on kernel cnnlab', () => {
     expect(notebooks.some((n) => n.endsWith('kernel-smoke.ipynb'))).toBe(true);
   });
 
-  it.each(notebooks.map((n) => [path.relative(ROOT, n), n]))('%s runs with no error output', (_rel, nb) => {
-    const { cells, failure } = run(nb);
+  it.each(notebooks.map((n) => [path.relative(ROOT, n), n]))('%s runs with no error output', async (_rel, nb) => {
+    const { cells, failure } = await run(nb);
     const errors = cells.flatMap((c, i) => (c.outputs ?? []).filter((o) => o.output_type === 'error')
       .map((o) => `cell ${i}: ${o.ename}: ${o.evalue}\n${(o.traceback ?? []).join('\n')}`));
     expect(errors).toEqual([]);
@@ -53,5 +63,5 @@ describe('notebooks execute headless on kernel cnnlab', () => {
       expect(code[6].outputs![0]).toMatchObject({ output_type: 'stream', text: 'stdout line\n' });
       expect(code[6].outputs![1].data).toEqual({ 'text/plain': 'custom', 'text/markdown': '**custom**' });
     }
-  });
+  }, 1_000_000);
 });

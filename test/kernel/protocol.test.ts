@@ -240,6 +240,19 @@ registerCommTarget('cnnlab.echo', (c, data) => { got.push(data); c.onMsg((d) => 
     await comm.close().done;
     const after = (await kernel.requestCommInfo({})).content as KernelMessage.ICommInfoReply;
     expect(Object.keys(after.comms)).not.toContain(comm.commId);
+ 
+    // A comm opened by the kernel reaches a target registered on the frontend.
+    const received: unknown[] = [];
+    const opened = new Promise<void>((resolve) => {
+      kernel.registerCommTarget('cnnlab.fromKernel', (c, msg) => {
+        received.push(msg.content.data);
+        c.onMsg = (m) => { received.push(m.content.data); resolve(); };
+      });
+    });
+    const k = await exec(kernel, 'const kc = comm("cnnlab.fromKernel", { hello: "frontend" });\nkc.send({ n: 1 });');
+    expect(k.reply.status).toBe('ok');
+    await opened;
+    expect(received).toEqual([{ hello: 'frontend' }, { n: 1 }]);
   });
 
   it('imports: local .ts modules of the notebook directory, node builtins with @types/node, ESM syntax', async () => {
