@@ -40,11 +40,14 @@ export async function evalCommand(argv: string[]): Promise<number> {
     if (!(o.iou.trim() !== '' && iou >= 0 && iou <= 1)) { err(`cnnlab eval: --iou expects a number in [0, 1], got ${JSON.stringify(o.iou)}\n`); return 2; }
     if (o.style === 'coco') { err('cnnlab eval: --iou applies to --style voc|voc07 (COCO averages IoU 0.50:0.95)\n'); return 2; }
   }
+  if (o.style === 'coco' && (o.plusOne || o.countDifficult || o.countCrowd)) {
+    err('cnnlab eval: --plus-one, --count-difficult and --count-crowd apply to --style voc|voc07\n');
+    return 2;
+  }
   try {
-    const r = evaluate(o.gt, o.dt, {
-      style: o.style, iouThreshold: iou, plusOne: o.plusOne, countDifficult: o.countDifficult, countCrowd: o.countCrowd,
-      unknownCategory: o.dropUnknownCategories ? 'drop' : 'error',
-    });
+    const r = evaluate(o.gt, o.dt, o.style === 'coco'
+      ? { style: 'coco', unknownCategory: o.dropUnknownCategories ? 'drop' : 'error' }
+      : { style: o.style, iouThreshold: iou, plusOne: o.plusOne, countDifficult: o.countDifficult, countCrowd: o.countCrowd, unknownCategory: o.dropUnknownCategories ? 'drop' : 'error' });
     if (o.json) out(JSON.stringify(r.toJSON()) + '\n');
     else {
       out(r.summaryText() + '\n');

@@ -94,7 +94,7 @@ function groupBy(keys: Int32Array | Float64Array, n: number): { order: Int32Arra
 export function evaluateCoco(gt: GtTable, dt: DtTable, params: CocoParams = defaultCocoParams()): CocoEvalState {
   const nI = gt.imgIds.length, nK = gt.catIds.length;
   const T = params.iouThrs.length, A = params.areaRng.length;
-  const maxDet = Math.max(...params.maxDets);
+  const maxDet = params.maxDets[params.maxDets.length - 1]; // pycocotools: maxDets[-1]
   if (nI * nK > 2 ** 31) throw new ConfigError('too many image × category pairs', { expected: '< 2^31', got: String(nI * nK) });
   const gKey = new Int32Array(gt.n);
   for (let i = 0; i < gt.n; i++) gKey[i] = gt.cat[i] * nI + gt.img[i];

@@ -25,6 +25,8 @@ export interface EvaluateOptions extends LoadOptions, VocOptions {
   style?: EvalStyle;
   /** COCO parameters to override (iouThrs, recThrs, maxDets, areaRng, areaRngLbl) */
   params?: Partial<CocoParams>;
+  /** COCO: IoU thresholds whose raw PR points are kept for `prCurves()` (default [0.5]) */
+  curveIouThrs?: number[];
 }
 
 export type EvalState =
@@ -41,6 +43,10 @@ const STYLES: EvalStyle[] = ['coco', 'voc07', 'voc'];
 export function evaluateImages(gt: GtInput, dt: DtInput, opts: EvaluateOptions = {}): EvalState {
   const style = opts.style ?? 'coco';
   if (!STYLES.includes(style)) throw new ConfigError('unknown evaluation style', { expected: STYLES.join(' | '), got: String(style), where: 'options.style' });
+  if (style === 'coco') {
+    const voc = (['iouThreshold', 'plusOne', 'countDifficult', 'countCrowd'] as const).filter((k) => opts[k] !== undefined && opts[k] !== false);
+    if (voc.length) throw new ConfigError('VOC options given with the COCO style', { expected: "style 'voc' or 'voc07' for " + voc.join(', '), got: "style 'coco' (IoU 0.50:0.95, crowd ignored, continuous IoU)", where: `options.${voc[0]}` });
+  }
   const g = loadGroundTruth(gt);
   const d = loadDetections(dt, g, opts);
   const dropped = { ...d.dropped };
@@ -76,7 +82,7 @@ export function summarize(acc: Accumulated): CocoResult | VocResult {
 
 /** evaluate → accumulate → summarize in one call. */
 export function evaluate(gt: GtInput, dt: DtInput, opts: EvaluateOptions = {}): CocoResult | VocResult {
-  return summarize(accumulate(evaluateImages(gt, dt, opts)));
+  return summarize(accumulate(evaluateImages(gt, dt, opts), { curveIouThrs: opts.curveIouThrs }));
 }
 
 export interface CocoClassSummary {

@@ -241,6 +241,7 @@ describe('bad input', () => {
     expectErr(() => evaluate(base(), [det(1, 1, [0, 0, 1, -1], 0.3)]), /height is negative/);
     expectErr(() => evaluate(base(), { foo: 1 } as never), /detections must be an array/);
     expectErr(() => evaluate(base(), [], { style: 'yolo' as never }), /unknown evaluation style/);
+    expectErr(() => evaluate(base(), [], { style: 'coco', plusOne: true }), /VOC options given with the COCO style.*options\.plusOne/);
     const r = evaluate(base(), [det(1, 9, [0, 0, 1, 1], 0.5), det(1, 1, [0, 0, 10, 10], 0.4)], { unknownCategory: 'drop' }) as CocoResult;
     expect(r.dropped.unknownCategory).toBe(1);
     near(r.stats.AP, 1);
@@ -276,6 +277,13 @@ describe('display objects', () => {
     expect(td.summary.values[0]).toBe(r.stats.AP);
     expect(td.cocoSummary.AR100).toBe(r.stats.AR100);
     expect(t['text/plain']).toContain('class_7');
+  });
+  it('COCO raw curves for other thresholds on request', () => {
+    const r = evaluate(path.join(dir, 'gt.json'), path.join(dir, 'dt.json'), { curveIouThrs: [0.75] }) as CocoResult;
+    const d = r.prCurveData(0.75);
+    expect(d.classes[0].recall.length).toBeGreaterThan(0);
+    expect(d.classes[0].ap).toBe(r.perClass[0].stats.AP75);
+    expect(() => r.prCurveData(0.42)).toThrow(/not one of the evaluated thresholds/);
   });
   it('VOC prCurves() raw and interpolated points', () => {
     const r = evaluate(path.join(dir, 'gt.json'), path.join(dir, 'dt.json'), { style: 'voc' }) as VocResult;
@@ -360,6 +368,8 @@ describe('cnnlab eval (CLI)', () => {
     expect((await run(['--gt', gt])).code).toBe(2);
     expect((await run(['--gt', gt, '--dt', dt, '--style', 'x'])).code).toBe(2);
     expect((await run(['--gt', gt, '--dt', dt, '--iou', '0.5'])).code).toBe(2);
+    expect((await run(['--gt', gt, '--dt', dt, '--plus-one'])).code).toBe(2);
+    expect((await run(['--gt', gt, '--dt', dt, '--style', 'voc', '--iou', 'abc'])).code).toBe(2);
     const bad = await run(['--gt', gt, '--dt', gt]);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/'score' must be a finite number.*gt\.json: \$\.annotations\[0\]\.score/);
