@@ -1,0 +1,139 @@
+/**
+ * The graph display bundle: `application/vnd.cnnlab.graph+json` (GraphData: nodes with op, module path,
+ * output shape, params and MACs; edges; nested blocks by module path) and a `text/plain` outline at the
+ * asked depth. The renderer (dagre layout) lives in the JupyterLab extension.
+ */
+import { ConfigError } from '../errors';
+import { Graph } from '../graph/ir';
+import { nodeCost } from '../graph/cost';
+import { ModelLike, moduleOutputs, modulePaths, paramRefs, pathDepth, pathPrefixes, resolveGraph, staticValues } from '../analysis/graph-util';
+import { Displayable, JUPYTER_DISPLAY, MimeBundle } from './bundle';
+import { MIME } from './schema';
+import type { GraphBlockData, GraphData, GraphEdgeData, GraphNodeData } from './analysis-schema';
+
+export interface GraphDisplayOptions {
+  /** blocks deeper than this start collapsed (default 1) */
+  depth?: number;
+  /** input shape when a module is given */
+  inputShape?: readonly number[];
+}
+
+const KEEP_ATTRS = ['kernel_shape', 'strides', 'pads', 'dilations', 'group', 'axis', 'perm', 'mode', 'epsilon', 'alpha', 'transB'];
+
+export function graphData(model: ModelLike, opts: GraphDisplayOptions = {}): GraphData {
+  const depth = opts.depth ?? 1;
+  if (!Number.isInteger(depth) || depth < 0) throw new ConfigError('graph depth must be a non-negative integer', { got: String(opts.depth), where: 'graphDisplay' });
+  const g: Graph = resolveGraph(model, opts.inputShape, 'graphDisplay');
+  const refs = paramRefs(g);
+  const st = staticValues(g);
+  const nodes: GraphNodeData[] = [];
+  const producer = new Map<string, string>();
+  for (const i of g.inputs) {
+    nodes.push({ id: `input:${i.name}`, op: 'Input', module: '', category: 'io', outputShape: i.shape, weights: [], params: 0, macs: 0 });
+    producer.set(i.name, `input:${i.name}`);
+  }
+  const blockNodes = new Map<string, string[]>();
+  const blockCost = new Map<string, { params: Set<string>; macs: number }>();
+  for (const n of g.nodes) {
+    // nodes that only compute constants (weight transposes, Identity copies of parameters) are folded into their users
+    if (n.outputs.every((o) => !o || st.has(o))) continue;
+    const c = nodeCost(g, n);
+    const weights = n.inputs.filter((i) => i && refs.has(i)).map((i) => {
+      const r = refs.get(i)!;
+      return { name: i, shape: [...r.init.dims], kind: r.init.kind };
+    });
+    const params = weights.reduce((a, w) => a + (w.kind === 'parameter' ? refs.get(w.name)!.size : 0), 0);
+    const attrs: Record<string, number | number[] | string> = {};
+    for (const k of KEEP_ATTRS) {
+      const a = n.attrs[k];
+      if (a && (a.type === 'int' || a.type === 'float' || a.type === 'ints' || a.type === 'string')) attrs[k] = a.value;
+    }
+    nodes.push({
+      id: n.name, op: n.op, module: n.module, category: c.category, outputShape: n.outputs[0] ? g.shapeOf(n.outputs[0]) : null,
+      weights, params, macs: c.macs, ...(Object.keys(attrs).length ? { attrs } : {}),
+    });
+    for (const o of n.outputs) if (o) producer.set(o, n.name);
+    if (!blockNodes.has(n.module)) blockNodes.set(n.module, []);
+    blockNodes.get(n.module)!.push(n.name);
+    for (const p of pathPrefixes(n.module)) {
+      if (!blockCost.has(p)) blockCost.set(p, { params: new Set(), macs: 0 });
+      const bc = blockCost.get(p)!;
+      bc.macs += c.macs;
+      for (const w of weights) if (w.kind === 'parameter') bc.params.add(w.name);
+    }
+  }
+  const edges: GraphEdgeData[] = [];
+  const consumerOf = (id: string, v: string) => {
+    const from = producer.get(v);
+    if (from) edges.push({ from, to: id, value: v, shape: g.shapeOf(v) });
+  };
+  for (const n of g.nodes) if (producer.get(n.outputs[0]) === n.name || n.outputs.some((o) => producer.get(o) === n.name)) {
+    for (const i of n.inputs) if (i && !st.has(i)) consumerOf(n.name, i);
+  }
+  for (const o of g.outputs) {
+    const id = `output:${o.name}`;
+    nodes.push({ id, op: 'Output', module: '', category: 'io', outputShape: o.shape, weights: [], params: 0, macs: 0 });
+    consumerOf(id, o.name);
+  }
+  const outs = moduleOutputs(g);
+  const blocks: GraphBlockData[] = [];
+  const paths = modulePaths(g).filter((p) => p !== '' && blockCost.has(p));
+  const childrenOf = new Map<string, string[]>();
+  for (const p of paths) {
+    const parent = pathPrefixes(p).slice(-2)[0];
+    if (!childrenOf.has(parent)) childrenOf.set(parent, []);
+    childrenOf.get(parent)!.push(p);
+  }
+  for (const p of paths) {
+    const parent = pathPrefixes(p).slice(-2)[0];
+    const sumParams = [...blockCost.get(p)!.params].reduce((a, w) => a + refs.get(w)!.size, 0);
+    const ov = outs.get(p);
+    blocks.push({
+      path: p, type: g.moduleTypes.get(p) ?? '', parent: parent === '' ? null : parent, depth: pathDepth(p),
+      nodes: blockNodes.get(p) ?? [], children: childrenOf.get(p) ?? [], params: sumParams, macs: blockCost.get(p)!.macs,
+      outputShape: ov ? g.shapeOf(ov) : null,
+    });
+  }
+  const root = blockCost.get('');
+  return {
+    version: 1, name: g.name, depth, nodes, edges, blocks,
+    totals: { params: root ? [...root.params].reduce((a, w) => a + refs.get(w)!.size, 0) : 0, macs: root?.macs ?? 0, nodes: nodes.filter((n) => n.category !== 'io').length },
+  };
+}
+
+/** Outline of the graph with blocks collapsed to the data's depth. */
+export function graphText(d: GraphData): string {
+  const lines = [`${d.name}: ${d.totals.nodes} nodes, ${d.totals.params.toLocaleString('en-US')} params, ${d.totals.macs.toLocaleString('en-US')} MACs (blocks to depth ${d.depth})`];
+  const shape = (s: (number | string)[] | null) => (s ? `[${s.join(', ')}]` : '?');
+  const byPath = new Map(d.blocks.map((b) => [b.path, b]));
+  const nodeById = new Map(d.nodes.map((n) => [n.id, n]));
+  const emitNodes = (ids: string[], indent: string) => {
+    for (const id of ids) { const n = nodeById.get(id)!; lines.push(`${indent}${n.op} ${shape(n.outputShape)}${n.macs ? ` ${n.macs.toLocaleString('en-US')} MACs` : ''}`); }
+  };
+  const emitBlock = (b: GraphBlockData, indent: string) => {
+    lines.push(`${indent}${b.path} (${b.type || 'block'}) → ${shape(b.outputShape)}, ${b.params.toLocaleString('en-US')} params, ${b.macs.toLocaleString('en-US')} MACs`);
+    if (b.depth >= d.depth) return;
+    emitNodes(b.nodes, indent + '  ');
+    for (const c of b.children) emitBlock(byPath.get(c)!, indent + '  ');
+  };
+  for (const i of d.nodes.filter((n) => n.op === 'Input')) lines.push(`input ${i.id.slice(6)} ${shape(i.outputShape)}`);
+  const rootNodes = d.nodes.filter((n) => n.category !== 'io' && n.module === '').map((n) => n.id);
+  emitNodes(rootNodes, '  ');
+  for (const b of d.blocks.filter((x) => x.parent === null)) emitBlock(b, '  ');
+  for (const o of d.nodes.filter((n) => n.op === 'Output')) lines.push(`output ${o.id.slice(7)} ${shape(o.outputShape)}`);
+  return lines.join('\n');
+}
+
+/** Graph data as a display object (`application/vnd.cnnlab.graph+json` + text outline). */
+export class GraphDisplay implements Displayable {
+  constructor(readonly data: GraphData) {}
+  json(): GraphData { return JSON.parse(JSON.stringify(this.data)) as GraphData; }
+  text(): string { return graphText(this.data); }
+  toString(): string { return this.text(); }
+  [JUPYTER_DISPLAY](): MimeBundle { return { [MIME.graph]: this.json(), 'text/plain': this.text() }; }
+}
+
+/** `graphDisplay(model | graph, { depth: 2, inputShape: [1, 3, 224, 224] })` */
+export function graphDisplay(model: ModelLike, opts: GraphDisplayOptions = {}): GraphDisplay {
+  return new GraphDisplay(graphData(model, opts));
+}
