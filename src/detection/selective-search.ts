@@ -3,12 +3,13 @@
  * SPP-net and Fast R-CNN:
  *
  * 1. Felzenszwalb–Huttenlocher graph segmentation (IJCV 2004) of the image in a colour space:
- *    Gaussian smoothing (σ), 8-connected pixel graph weighted by the Euclidean colour distance,
+ *    Gaussian smoothing (σ), 8-connected pixel graph weighted by the Euclidean colour distance
+ *    (as float32, like the authors' code; equal weights in raster edge order),
  *    edges in increasing weight merge two components when the weight is ≤ both internal
  *    differences Int(C) + k/|C|; then components smaller than `minSize` are merged along
  *    the sorted edges.
  * 2. Hierarchical grouping: adjacent regions (4-neighbourhood) with the highest similarity are
- *    merged until one region is left. Similarity = sum of the enabled measures, each in [0, 1]:
+ *    merged until one region is left (ties: lower region numbers first). Similarity = sum of the enabled measures, each in [0, 1]:
  *    colour (histogram intersection of 25-bin per-channel histograms, L1-normalised),
  *    texture (histogram intersection of 10-bin histograms of Gaussian-derivative (σ = 1)
  *    responses in 8 orientations per channel — positive parts of the directional derivative),
@@ -150,9 +151,19 @@ export function felzenszwalb(image: Tensor | Image3, opts: SegmentOptions = {}):
     if (x < w - 1 && y < h - 1) add(p, p + w + 1);
     if (x < w - 1 && y > 0) add(p, p - w + 1);
   }
-  const order = new Int32Array(ne);
+  // edge weights as float32 (the authors' code stores `float w`), stable LSD radix sort on the
+  // bit patterns (non-negative floats order like their bits): ties keep index order
+  const bits = new Uint32Array(new Float32Array(ew.subarray(0, ne)).buffer);
+  for (let i = 0; i < ne; i++) ew[i] = Math.fround(ew[i]);
+  let order = new Int32Array(ne), tmp = new Int32Array(ne);
   for (let i = 0; i < ne; i++) order[i] = i;
-  order.sort((i, j) => ew[i] - ew[j] || i - j);
+  for (let shift = 0; shift < 32; shift += 16) {
+    const cnt = new Int32Array(65537);
+    for (let i = 0; i < ne; i++) cnt[((bits[i] >>> shift) & 0xffff) + 1]++;
+    for (let b = 0; b < 65536; b++) cnt[b + 1] += cnt[b];
+    for (let k = 0; k < ne; k++) { const i = order[k]; tmp[cnt[(bits[i] >>> shift) & 0xffff]++] = i; }
+    [order, tmp] = [tmp, order];
+  }
   const parent = new Int32Array(n), rank = new Uint8Array(n), size = new Int32Array(n).fill(1);
   const thr = new Float64Array(n).fill(k);
   for (let i = 0; i < n; i++) parent[i] = i;
@@ -214,16 +225,14 @@ function histIntersection(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-/**
- * Hierarchical grouping of one segmentation. Returns the boxes of all regions in creation
- * order (initial regions, then one per merge), xyxy continuous, as a flat array.
- */
-export function hierarchicalGrouping(im: Image3, labels: Int32Array, count: number, sims: Similarity[]): Float64Array {
-  const { h, w } = im, n = h * w, imSize = n;
-  const useC = sims.includes('color'), useT = sims.includes('texture'), useS = sims.includes('size'), useF = sims.includes('fill');
+/** Initial regions of a segmentation: sizes, boxes, normalised histograms, adjacency. */
+export interface InitialRegions { regions: Region[]; neighbours: number[][]; imSize: number }
+
+export function initialRegions(im: Image3, labels: Int32Array, count: number, texture = true): InitialRegions {
+  const { h, w } = im;
   const regions: Region[] = [];
-  for (let i = 0; i < count; i++) regions.push({ size: 0, x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity, col: new Float64Array(3 * CBINS), tex: new Float64Array(3 * NORI * TBINS), alive: true });
-  const tr = useT ? textureResponses(im) : null;
+  for (let i = 0; i < count; i++) regions.push({ size: 0, x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity, col: new Float64Array(3 * CBINS), tex: new Float64Array(texture ? 3 * NORI * TBINS : 0), alive: true });
+  const tr = texture ? textureResponses(im) : null;
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     const p = y * w + x, r = regions[labels[p]];
     r.size++;
@@ -239,13 +248,65 @@ export function hierarchicalGrouping(im: Image3, labels: Int32Array, count: numb
     let s = 0; for (const v of r.col) s += v; for (let i = 0; i < r.col.length; i++) r.col[i] /= s || 1;
     s = 0; for (const v of r.tex) s += v; for (let i = 0; i < r.tex.length; i++) r.tex[i] /= s || 1;
   }
-  // neighbours
-  const nb: Set<number>[] = regions.map(() => new Set<number>());
+  const nbs: Set<number>[] = regions.map(() => new Set<number>());
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     const a = labels[y * w + x];
-    if (x + 1 < w) { const b = labels[y * w + x + 1]; if (a !== b) { nb[a].add(b); nb[b].add(a); } }
-    if (y + 1 < h) { const b = labels[(y + 1) * w + x]; if (a !== b) { nb[a].add(b); nb[b].add(a); } }
+    if (x + 1 < w) { const b = labels[y * w + x + 1]; if (a !== b) { nbs[a].add(b); nbs[b].add(a); } }
+    if (y + 1 < h) { const b = labels[(y + 1) * w + x]; if (a !== b) { nbs[a].add(b); nbs[b].add(a); } }
   }
+  return { regions, neighbours: nbs.map((n) => [...n].sort((a, b) => a - b)), imSize: h * w };
+}
+
+/** Max-heap of region pairs by similarity (ties: smaller i, then smaller j), lazily invalidated. */
+class PairHeap {
+  sim: number[] = []; a: number[] = []; b: number[] = [];
+  private before(p: number, q: number): boolean {
+    const s = this.sim;
+    return s[p] > s[q] || (s[p] === s[q] && (this.a[p] < this.a[q] || (this.a[p] === this.a[q] && this.b[p] < this.b[q])));
+  }
+  private swap(p: number, q: number): void {
+    const s = this.sim, a = this.a, b = this.b;
+    [s[p], s[q]] = [s[q], s[p]]; [a[p], a[q]] = [a[q], a[p]]; [b[p], b[q]] = [b[q], b[p]];
+  }
+  get size(): number { return this.sim.length; }
+  push(v: number, i: number, j: number): void {
+    this.sim.push(v); this.a.push(i); this.b.push(j);
+    let k = this.sim.length - 1;
+    while (k > 0) { const p = (k - 1) >> 1; if (!this.before(k, p)) break; this.swap(k, p); k = p; }
+  }
+  pop(): [number, number] {
+    const i = this.a[0], j = this.b[0];
+    const last = this.sim.length - 1;
+    this.swap(0, last);
+    this.sim.pop(); this.a.pop(); this.b.pop();
+    let k = 0;
+    const n = this.sim.length;
+    for (;;) {
+      const l = 2 * k + 1, r = l + 1;
+      let m = k;
+      if (l < n && this.before(l, m)) m = l;
+      if (r < n && this.before(r, m)) m = r;
+      if (m === k) break;
+      this.swap(k, m); k = m;
+    }
+    return [i, j];
+  }
+}
+
+/**
+ * Hierarchical grouping of one segmentation. Returns the boxes of all regions in creation
+ * order (initial regions, then one per merge), xyxy continuous, as a flat array.
+ */
+export function hierarchicalGrouping(im: Image3, labels: Int32Array, count: number, sims: Similarity[]): Float64Array {
+  return groupRegions(initialRegions(im, labels, count, sims.includes('texture')), sims);
+}
+
+/** Greedy merging of the most similar adjacent regions until one is left (see the header). */
+export function groupRegions(init: InitialRegions, sims: Similarity[]): Float64Array {
+  const useC = sims.includes('color'), useT = sims.includes('texture'), useS = sims.includes('size'), useF = sims.includes('fill');
+  const imSize = init.imSize;
+  const regions: Region[] = init.regions.map((r) => ({ ...r, alive: true }));
+  const nb: number[][] = init.neighbours.map((n) => [...n]);
   const sim = (i: number, j: number) => {
     const a = regions[i], b = regions[j];
     let s = 0;
@@ -258,30 +319,25 @@ export function hierarchicalGrouping(im: Image3, labels: Int32Array, count: numb
     }
     return s;
   };
-  // pair similarities keyed by i·M + j (i < j); M bounds the final number of regions
-  const M = 2 * count;
-  const S = new Map<number, number>();
-  for (let i = 0; i < count; i++) for (const j of nb[i]) if (i < j) S.set(i * M + j, sim(i, j));
-  while (S.size > 0) {
-    let best = -Infinity, bk = -1;
-    for (const [key, v] of S) if (v > best || (v === best && key < bk)) { best = v; bk = key; }
-    const i = Math.floor(bk / M), j = bk - i * M;
+  const heap = new PairHeap();
+  for (let i = 0; i < regions.length; i++) for (const j of nb[i]) if (i < j) heap.push(sim(i, j), i, j);
+  while (heap.size > 0) {
+    const [i, j] = heap.pop();
+    if (!regions[i].alive || !regions[j].alive) continue;
     const a = regions[i], b = regions[j];
     const t = regions.length;
     const size = a.size + b.size;
     const col = new Float64Array(a.col.length), tex = new Float64Array(a.tex.length);
     for (let q = 0; q < col.length; q++) col[q] = (a.col[q] * a.size + b.col[q] * b.size) / size;
-    for (let q = 0; q < tex.length; q++) tex[q] = (a.tex[q] * a.size + b.tex[q] * b.size) / size;
+    if (useT) for (let q = 0; q < tex.length; q++) tex[q] = (a.tex[q] * a.size + b.tex[q] * b.size) / size;
     regions.push({ size, x1: Math.min(a.x1, b.x1), y1: Math.min(a.y1, b.y1), x2: Math.max(a.x2, b.x2), y2: Math.max(a.y2, b.y2), col, tex, alive: true });
     a.alive = false; b.alive = false;
     const nt = new Set<number>();
-    for (const o of [i, j]) for (const q of nb[o]) {
-      const key = Math.min(o, q) * M + Math.max(o, q);
-      S.delete(key);
-      if (q !== i && q !== j && regions[q].alive) nt.add(q);
-    }
-    nb.push(nt);
-    for (const q of nt) { nb[q].add(t); S.set(q * M + t, sim(q, t)); }
+    for (const q of nb[i]) if (regions[q].alive) nt.add(q);
+    for (const q of nb[j]) if (regions[q].alive) nt.add(q);
+    const list = [...nt].sort((x, y) => x - y);
+    nb.push(list);
+    for (const q of list) { nb[q].push(t); heap.push(sim(q, t), q, t); }
   }
   const out = new Float64Array(regions.length * 4);
   regions.forEach((r, q) => out.set([r.x1, r.y1, r.x2, r.y2], q * 4));
@@ -317,17 +373,17 @@ export function selectiveSearch(image: Tensor, opts: SelectiveSearchOptions = {}
   const rnd = mulberry32(opts.seed ?? 1);
   const boxes: number[] = [];
   const rankVal: number[] = [];
-  const segCache = new Map<string, { labels: Int32Array; count: number; im: Image3 }>();
+  const segCache = new Map<string, InitialRegions>();
   for (const st of strategies) {
     const key = `${st.colorSpace}:${st.k}`;
-    let seg = segCache.get(key);
-    if (!seg) {
+    let init = segCache.get(key);
+    if (!init) {
       const im = convertColor(rgb, st.colorSpace);
       const s = felzenszwalb(im, { k: st.k, sigma: opts.sigma ?? 0.8, minSize: opts.minSize ?? st.k });
-      seg = { labels: s.labels, count: s.count, im };
-      segCache.set(key, seg);
+      init = initialRegions(im, s.labels, s.count, true);
+      segCache.set(key, init);
     }
-    const b = hierarchicalGrouping(seg.im, seg.labels, seg.count, st.similarities);
+    const b = groupRegions(init, st.similarities);
     const n = b.length / 4;
     for (let i = 0; i < n; i++) {
       boxes.push(b[i * 4], b[i * 4 + 1], b[i * 4 + 2], b[i * 4 + 3]);
