@@ -73,17 +73,25 @@ export const CODE_IGNORED = 2;
 
 /** Groups row indices by key (stable within a key). Returns [order, starts, keys]. */
 function groupBy(keys: Int32Array | Float64Array, n: number): { order: Int32Array; keyOf: Float64Array; start: Int32Array } {
-  const tmp = new Float64Array(n);
-  for (let i = 0; i < n; i++) tmp[i] = keys[i] * n + i;
-  tmp.sort();
   const order = new Int32Array(n);
+  let maxKey = 0;
+  for (let i = 0; i < n; i++) if (keys[i] > maxKey) maxKey = keys[i];
+  if ((maxKey + 1) * n < 2 ** 52) {
+    // one native numeric sort of key·n + index (exact in float64)
+    const tmp = new Float64Array(n);
+    for (let i = 0; i < n; i++) tmp[i] = keys[i] * n + i;
+    tmp.sort();
+    for (let j = 0; j < n; j++) order[j] = tmp[j] - Math.floor(tmp[j] / n) * n;
+  } else {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => keys[a] - keys[b] || a - b);
+    order.set(idx);
+  }
   const starts: number[] = [];
   const kk: number[] = [];
   let prev = -1;
   for (let j = 0; j < n; j++) {
-    const k = Math.floor(tmp[j] / n);
-    const i = tmp[j] - k * n;
-    order[j] = i;
+    const k = keys[order[j]];
     if (k !== prev) { starts.push(j); kk.push(k); prev = k; }
   }
   starts.push(n);
@@ -129,12 +137,19 @@ export function evaluateCoco(gt: GtTable, dt: DtTable, params: CocoParams = defa
     let nd = d1 - d0;
     // detections of this (image, category) sorted by score, stable (insertion sort)
     if (dsel.length < nd) dsel = new Int32Array(nd * 2);
-    for (let j = 0; j < nd; j++) {
-      const idx = D.order[d0 + j];
-      const s = dt.score[idx];
-      let p = j;
-      while (p > 0 && dt.score[dsel[p - 1]] < s) { dsel[p] = dsel[p - 1]; p--; }
-      dsel[p] = idx;
+    if (nd <= 32) {
+      for (let j = 0; j < nd; j++) {
+        const idx = D.order[d0 + j];
+        const s = dt.score[idx];
+        let p = j;
+        while (p > 0 && dt.score[dsel[p - 1]] < s) { dsel[p] = dsel[p - 1]; p--; }
+        dsel[p] = idx;
+      }
+    } else {
+      // stable (Array.prototype.sort is stable): equal scores keep file order, like mergesort
+      const tmp = Array.from(D.order.subarray(d0, d1));
+      tmp.sort((x, y) => dt.score[y] - dt.score[x]);
+      for (let j = 0; j < nd; j++) dsel[j] = tmp[j];
     }
     if (nd > maxDet) nd = maxDet;
     if (gOrd.length < ng) { gOrd = new Int32Array(ng * 2); gIg = new Uint8Array(ng * 2); gtm = new Uint8Array(ng * 2); }
