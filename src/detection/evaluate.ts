@@ -255,9 +255,10 @@ export class VocResult {
       perClass: this.classes.map((c) => ({
         categoryId: c.categoryId, name: c.name, ap: this.apOf(c), apAll: c.apAll, ap11: c.ap11,
         npos: c.npos, nCrowdGt: c.nCrowdGt, nDifficultGt: c.nDifficultGt, nDet: c.nDet, tp: c.tp, fp: c.fp, ignored: c.ignored,
-        recall: arr(c.recall), precision: arr(c.precision),
-        interpolatedRecall: this.style === 'voc' ? arr(c.envRecall) : [...Array(11).keys()].map((i) => i * 0.1),
-        interpolatedPrecision: this.style === 'voc' ? arr(c.envPrecision) : arr(c.points11),
+        // no countable ground truth: recall is undefined, so no curve
+        recall: c.npos > 0 ? arr(c.recall) : [], precision: c.npos > 0 ? arr(c.precision) : [],
+        interpolatedRecall: c.npos === 0 ? [] : this.style === 'voc' ? arr(c.envRecall) : [...Array(11).keys()].map((i) => i * 0.1),
+        interpolatedPrecision: c.npos === 0 ? [] : this.style === 'voc' ? arr(c.envPrecision) : arr(c.points11),
       })),
       dropped: this.dropped,
     };

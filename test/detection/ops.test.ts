@@ -10,7 +10,7 @@ import { Tensor } from '../../src/tensor/tensor';
 import { spp, sppLength, sppPaperBins } from '../../src/detection/spp';
 import { roiPool } from '../../src/detection/roi';
 import { boxArea, boxConvert, boxIou } from '../../src/detection/boxes';
-import { softNms } from '../../src/detection/nms';
+import { batchedNms, nms, softNms } from '../../src/detection/nms';
 import { felzenszwalb, proposalRecall, selectiveSearch } from '../../src/detection/selective-search';
 
 const fx = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/detection/torchvision_ops.json'), 'utf8'));
@@ -63,6 +63,13 @@ describe('boxes', () => {
     expect(boxConvert([[20, 40, 20, 40]], 'cxcywh', 'xyxy')).toEqual(xyxy);
     expect(boxConvert([[10, 20, 20, 40]], 'xywh', 'xyxy')).toEqual(xyxy);
     expect(() => boxConvert(xyxy, 'xyxy', 'yxyx' as never)).toThrow(/unknown box format/);
+  });
+  it('empty inputs', () => {
+    expect(Array.from(nms([], [], 0.5))).toEqual([]);
+    expect(boxIou([], [[0, 0, 1, 1]]).dims).toEqual([0, 1]);
+    expect(Array.from(batchedNms([], [], [], 0.5))).toEqual([]);
+    expect(() => nms([[0, 0, 1, 1]], [0.5, 0.2], 0.5)).toThrow(/one score per box/);
+    expect(() => nms([[0, 0, 1]], [0.5], 0.5)).toThrow(/4 numbers/);
   });
   it('IoU continuous and plusOne', () => {
     // [0,0,10,10] vs [5,0,15,10]: continuous 50/150; plusOne 6·11/(121+121−66)
