@@ -40,7 +40,10 @@ function float2d(t: Tensor, transpose: boolean): Tensor<'float32'> {
 }
 
 function moduleOf(g: Graph, value: string): string {
-  for (const [p, v] of g.moduleOutputs) if (v === value) return p;
+  // the outermost module with this output (`layer4` rather than `layer4.1.relu`)
+  let best: string | undefined;
+  for (const [p, v] of g.moduleOutputs) if (v === value && p && (best === undefined || p.split('.').length < best.split('.').length)) best = p;
+  if (best !== undefined) return best;
   const prod = g.producers().get(value);
   return prod ? prod.module : '';
 }

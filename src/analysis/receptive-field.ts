@@ -13,7 +13,8 @@
  * input map. ConvTranspose: jump/s, size + (k'−1)·jump/s, start + (p − (k'−1)/2)·jump/s. Resize by
  * a factor f: jump/f, start + ((1/f − 1)/2)·jump (half-pixel), linear modes widen the field by one input
  * step. Slice with step 1 on spatial axes: start + begin·jump. Pad: start − pad·jump. Ops with several
- * spatial inputs (Add, Concat, Mul...) take the input with the largest field (area), its jump and start.
+ * spatial inputs (Add, Concat, Mul...) take, per axis, the largest field among the inputs with its jump
+ * and start.
  * Elementwise ops pass the field through. Other ops pass it through too and are flagged `approximate`.
  */
 import { ConfigError, NotFoundError } from '../errors';
@@ -56,8 +57,6 @@ function ints(n: Node, k: string): number[] | undefined {
   const a = n.attrs[k];
   return a && a.type === 'ints' ? a.value : undefined;
 }
-
-const area = (r: ReceptiveField) => r.size[0] * r.size[1];
 
 function window(r: ReceptiveField, k: Pair2, s: Pair2, d: Pair2, p: Pair2): ReceptiveField {
   const out: ReceptiveField = { size: [0, 0], jump: [0, 0], start: [0, 0], approximate: r.approximate };
@@ -155,15 +154,18 @@ export function receptiveFieldsOfGraph(g: Graph): Map<string, ReceptiveField> {
       if (pads && pads.length === 8) for (const i of [0, 1]) out.start[i] -= pads[2 + i] * r.jump[i];
     } else {
       // several spatial inputs: the largest field (Concat/Add of branches; SE's Mul by a global gate)
-      let best = r;
-      for (const v of ins) { const c = rf.get(v)!; if (area(c) > area(best)) best = c; }
-      out = { ...best, size: [...best.size] as Pair2, jump: [...best.jump] as Pair2, start: [...best.start] as Pair2 };
+      // per axis, the input with the largest field gives size, jump and start
+      out = { size: [...r.size] as Pair2, jump: [...r.jump] as Pair2, start: [...r.start] as Pair2, approximate: r.approximate };
+      for (const v of ins) {
+        const c = rf.get(v)!;
+        if (c.approximate) out.approximate = true;
+        for (const i of [0, 1]) if (c.size[i] > out.size[i]) { out.size[i] = c.size[i]; out.jump[i] = c.jump[i]; out.start[i] = c.start[i]; }
+      }
       if (!POINTWISE.has(n.op)) out.approximate = true;
       // an op that turns a spatial value into a flat one (Flatten, Reshape to [N, C·H·W]) sees the whole map
-      const src = rf.get(x) === best ? x : ins.find((v) => rf.get(v) === best)!;
-      const srcHW = spatial(g, src);
+      const srcHW = spatial(g, x);
       const outShape = n.outputs[0] ? g.shapeOf(n.outputs[0]) : null;
-      if (srcHW && outShape && outShape.length < 4) out = globalField(best, srcHW);
+      if (srcHW && outShape && outShape.length < 4) out = globalField(out, srcHW);
     }
     if (!out.approximate) delete out.approximate;
     for (const o of n.outputs) if (o) rf.set(o, out);
