@@ -319,12 +319,13 @@ export function accumulateCoco(state: CocoEvalState, opts: { curveIouThrs?: numb
         const npig = st.npig[a];
         if (npig === 0) continue;
         for (let t = 0; t < T; t++) {
-          let tp = 0, fp = 0;
+          let tp = 0, fp = 0, r0 = 0, p0 = 0; // values before the first detection: 0/npig, 0/(0+0+eps)
           for (let i = 0; i < nd; i++) {
             const c = st.code[(seq[i] * A + a) * T + t];
-            if (c === CODE_TP) tp++; else if (c === CODE_FP) fp++;
-            rc[i] = tp / npig;
-            pr[i] = tp / (fp + tp + EPS);
+            // an ignored detection repeats the previous point (same tp, fp): skip the divisions
+            if (c === CODE_TP) { tp++; r0 = tp / npig; p0 = tp / (fp + tp + EPS); } else if (c === CODE_FP) { fp++; p0 = tp / (fp + tp + EPS); }
+            rc[i] = r0;
+            pr[i] = p0;
           }
           recall[((t * K + k) * A + a) * M + m] = nd ? rc[nd - 1] : 0;
           if (a === 0 && m === M - 1 && keepT.has(t)) curves.set(`${t}:${k}`, { recall: rc.slice(0, nd), precision: pr.slice(0, nd), tp, fp });
