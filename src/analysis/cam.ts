@@ -3,7 +3,9 @@
  * for networks that end in global average pooling + a linear layer: with F_k the last feature map and
  * w_ck the fc weights, CAM_c(x, y) = Σ_k w_ck · F_k(x, y). Since the network's score is
  * s_c = Σ_k w_ck · mean_xy F_k(x, y) + b_c, the mean of CAM_c plus the bias is the class score.
- * One forward pass with a tap on the feature map gives the maps and the scores.
+ * One forward pass with a tap on the feature map gives the maps and the scores. Networks whose classifier
+ * is a conv with one channel per class before the global pooling (SqueezeNet, NiN) have their class maps
+ * already: CAM_c is channel c of the pooled map, and its mean is the score.
  */
 import { ConfigError, NotFoundError, ShapeError, fmtShape } from '../errors';
 import { Graph, Node } from '../graph/ir';
@@ -13,15 +15,21 @@ import { Tensor } from '../tensor/tensor';
 import { constInts, numericShape, paramRefs } from './graph-util';
 
 export interface CamHead {
-  /** the value of the last feature map [N, C, h, w] */
+  /**
+   * 'linear': global average pooling then a linear layer (CAM = Σ_k w_ck·F_k);
+   * 'classmap': the pooled map already has one channel per class (SqueezeNet's conv classifier, NiN):
+   * CAM_c is channel c of the map before the pooling
+   */
+  kind: 'linear' | 'classmap';
+  /** the value of the last feature map [N, C, h, w] (for 'classmap': [N, classes, h, w]) */
   featureValue: string;
   /** the module whose output it is ('' when none) */
   featureModule: string;
-  /** fc weight as [classes, C] */
-  weight: Tensor<'float32'>;
+  /** fc weight as [classes, C] (null for 'classmap') */
+  weight: Tensor<'float32'> | null;
   /** fc bias [classes] (null when the layer has none) */
   bias: Tensor<'float32'> | null;
-  /** name of the weight initializer */
+  /** name of the weight initializer ('' for 'classmap') */
   weightName: string;
   /** the graph output whose scores the maps explain */
   output: string;
@@ -67,22 +75,25 @@ export function findCamHead(g: Graph, output?: string): CamHead {
   let v = out;
   let node: Node | undefined = producers.get(v);
   while (node && PASS_AFTER_FC.has(node.op)) { v = node.inputs[0]; node = producers.get(v); }
-  if (!node || node.op !== 'Gemm') fail(`found ${node ? node.op : 'a graph input'} where a Gemm was expected`);
-  const gemm = node!;
-  const wRef = refs.get(gemm.inputs[1]);
-  if (!wRef) fail('the linear layer\'s weight is not a constant');
-  const transA = gemm.attrs.transA?.type === 'int' && gemm.attrs.transA.value === 1;
-  if (transA) fail('Gemm with transA');
-  const transB = gemm.attrs.transB?.type === 'int' && gemm.attrs.transB.value === 1;
-  const weight = float2d(wRef!.init.value(), !transB);
-  const bRef = gemm.inputs[2] ? refs.get(gemm.inputs[2]) : undefined;
-  const bias = bRef ? (bRef.init.value().to('float32') as Tensor<'float32'>) : null;
-  const alpha = gemm.attrs.alpha?.type === 'float' ? gemm.attrs.alpha.value : 1;
-  if (alpha !== 1) fail(`Gemm alpha ${alpha}`);
-  v = gemm.inputs[0];
-  node = producers.get(v);
+  let weight: Tensor<'float32'> | null = null, bias: Tensor<'float32'> | null = null, weightName = '';
+  if (node && node.op === 'Gemm') {
+    const gemm = node;
+    const wRef = refs.get(gemm.inputs[1]);
+    if (!wRef) fail('the linear layer\'s weight is not a constant');
+    const transA = gemm.attrs.transA?.type === 'int' && gemm.attrs.transA.value === 1;
+    if (transA) fail('Gemm with transA');
+    const transB = gemm.attrs.transB?.type === 'int' && gemm.attrs.transB.value === 1;
+    weight = float2d(wRef!.init.value(), !transB);
+    weightName = wRef!.name;
+    const bRef = gemm.inputs[2] ? refs.get(gemm.inputs[2]) : undefined;
+    bias = bRef ? (bRef.init.value().to('float32') as Tensor<'float32'>) : null;
+    const alpha = gemm.attrs.alpha?.type === 'float' ? gemm.attrs.alpha.value : 1;
+    if (alpha !== 1) fail(`Gemm alpha ${alpha}`);
+    v = gemm.inputs[0];
+    node = producers.get(v);
+  }
   while (node && PASS_BEFORE_FC.has(node.op)) { v = node.inputs[0]; node = producers.get(v); }
-  if (!node) fail('no pooling before the linear layer');
+  if (!node) fail('no global pooling before the output');
   const pool = node!;
   const x = pool.inputs[0];
   const xs = numericShape(g.shapeOf(x));
@@ -97,10 +108,10 @@ export function findCamHead(g: Graph, output?: string): CamHead {
     const pads = pool.attrs.pads?.type === 'ints' ? pool.attrs.pads.value : [0, 0, 0, 0];
     ok = k[0] === xs[2] && k[1] === xs[3] && pads.every((p) => p === 0);
   }
-  if (!ok) fail(`found ${pool.op} where global average pooling was expected`);
+  if (!ok) fail(`found ${pool.op} where ${weight ? 'global average pooling' : 'a Gemm or global average pooling'} was expected`);
   if (!xs || xs.length !== 4) fail(`the pooled value is not NCHW (${xs ? fmtShape(xs) : 'unknown shape'})`);
-  if (xs![1] !== weight.dims[1]) fail(`feature channels ${xs![1]} ≠ fc inputs ${weight.dims[1]}`);
-  return { featureValue: x, featureModule: moduleOf(g, x), weight, bias, weightName: wRef!.name, output: out };
+  if (weight && xs![1] !== weight.dims[1]) fail(`feature channels ${xs![1]} ≠ fc inputs ${weight.dims[1]}`);
+  return { kind: weight ? 'linear' : 'classmap', featureValue: x, featureModule: moduleOf(g, x), weight, bias, weightName, output: out };
 }
 
 export interface CamOptions {
@@ -186,15 +197,16 @@ export async function cam(model: Module | Session, x: Tensor, opts: CamOptions =
   const session = own ? await Session.create(model.trace([...x.dims]), { device: opts.device ?? 'cpu' }) : (model as Session);
   try {
     const g = session.graph;
-    let featureValue: string, weight: Tensor<'float32'>, weightName: string, bias: Tensor<'float32'> | null = null;
-    let featureTap: string;
     const output = g.outputs[0]?.name;
+    let featureValue: string, featureTap: string;
+    let weight: Tensor<'float32'> | null, weightName: string;
     if (opts.featureTap === undefined || opts.fcWeight === undefined) {
       const head = findCamHead(g);
       featureValue = head.featureValue; featureTap = head.featureModule || head.featureValue;
-      weight = head.weight; weightName = head.weightName; bias = head.bias;
+      weight = head.weight; weightName = head.weightName;
     } else {
-      featureValue = ''; featureTap = ''; weight = undefined as never; weightName = '';
+      featureValue = g.resolveTap(opts.featureTap); featureTap = opts.featureTap;
+      weight = null; weightName = '';
     }
     if (opts.featureTap !== undefined) { featureValue = g.resolveTap(opts.featureTap); featureTap = opts.featureTap; }
     if (opts.fcWeight !== undefined) { const r = resolveWeight(g, opts.fcWeight); weight = r.weight; weightName = r.name; }
@@ -202,9 +214,9 @@ export async function cam(model: Module | Session, x: Tensor, opts: CamOptions =
     const f = res[featureValue];
     if (f.dims.length !== 4) throw new ShapeError(`cam: the feature tap '${featureTap}' is not NCHW`, { got: fmtShape(f.dims), where: 'cam' });
     const [n, c, h, w] = f.dims;
-    const [classes, wc] = weight.dims;
+    const [classes, wc] = weight ? weight.dims : [c, c];
     if (wc !== c) {
-      throw new ShapeError('cam: fc weight and feature map disagree on channels', { expected: `[classes, ${c}] for feature map ${fmtShape(f.dims)}`, got: fmtShape(weight.dims), where: 'cam' });
+      throw new ShapeError('cam: fc weight and feature map disagree on channels', { expected: `[classes, ${c}] for feature map ${fmtShape(f.dims)}`, got: fmtShape(weight!.dims), where: 'cam' });
     }
     const fd = f.dtype === 'float32' ? (f.data as Float32Array) : Float32Array.from(f.toArray());
     const logits = output ? res[output] : undefined;
@@ -225,8 +237,9 @@ export async function cam(model: Module | Session, x: Tensor, opts: CamOptions =
     const hw = h * w;
     const maps = new Float32Array(n * hw);
     for (let b = 0; b < n; b++) {
-      const wr = weight.data.subarray(cls[b] * c, cls[b] * c + c);
       const dst = maps.subarray(b * hw, b * hw + hw);
+      if (!weight) { dst.set(fd.subarray((b * c + cls[b]) * hw, (b * c + cls[b] + 1) * hw)); continue; }
+      const wr = weight.data.subarray(cls[b] * c, cls[b] * c + c);
       const acc = new Float64Array(hw);
       for (let ch = 0; ch < c; ch++) {
         const wv = wr[ch];
@@ -236,14 +249,13 @@ export async function cam(model: Module | Session, x: Tensor, opts: CamOptions =
       }
       dst.set(acc);
     }
-    void bias;
     const mapsT = new Tensor('float32', maps, [n, h, w]);
     return {
       maps: mapsT,
       upsampled: resizeBilinear(mapsT, [x.dims[2], x.dims[3]]),
       classIdx: cls,
       scores: ld ? cls.map((ci, b) => ld[b * k + ci]) : [],
-      featureTap, fcWeight: weightName,
+      featureTap, fcWeight: weightName || '(class map: channel c of the pooled map)',
     };
   } finally {
     if (own) await session.release();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nn, Session, Tensor, ConfigError, NotFoundError, ShapeError } from '../../src';
 import { cam, findCamHead, resizeBilinear } from '../../src/analysis/cam';
+import { readNpy } from '../../src/tensor/npy';
 import * as zoo from '../../src/zoo';
 import { randn } from '../helpers/models';
 
@@ -73,6 +74,27 @@ describe('class activation maps', () => {
       await s.release();
     });
   }
+
+  it('SqueezeNet (imported torch ONNX): the conv classifier\'s maps; their mean is the score', async () => {
+    const bytes = readFileSync(join(__dirname, '..', 'fixtures', 'onnx', 'squeezenet1_1.onnx'));
+    const s = await Session.create(new Uint8Array(bytes));
+    const head = findCamHead(s.graph);
+    expect(head.kind).toBe('classmap');
+    const x = readNpy(readFileSync(join(__dirname, '..', 'fixtures', 'onnx', 'squeezenet1_1.input.npy')));
+    const r = await cam(s, x as Tensor<'float32'>);
+    // independent: the ReLU after the final conv (classifier.2), tapped in a separate pass, and torch's logits
+    const f = (await s.features(x, ['classifier.2']))['classifier.2'];
+    expect(f.dims).toEqual([1, 1000, 13, 13]);
+    const logits = readNpy(readFileSync(join(__dirname, '..', 'fixtures', 'onnx', 'squeezenet1_1.logits.npy'))).data as Float32Array;
+    const top = Array.from(logits).indexOf(Math.max(...logits));
+    expect(r.classIdx).toEqual([top]);
+    const ref = (f.data as Float32Array).subarray(top * 169, (top + 1) * 169);
+    expect(maxRel(r.maps.data as Float32Array, ref)).toBeLessThan(1e-6);
+    const mean = (r.maps.data as Float32Array).reduce((a, v) => a + v, 0) / 169;
+    expect(Math.abs(mean - logits[top])).toBeLessThan(1e-4 * Math.max(1, Math.abs(logits[top])));
+    expect(r.upsampled.dims).toEqual([1, 224, 224]);
+    await s.release();
+  });
 
   it('takes a module directly (traced and run once)', async () => {
     class Small extends nn.Module {
