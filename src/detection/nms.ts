@@ -103,9 +103,12 @@ function nmsGrid(d: Float32Array | Float64Array, order: Int32Array, thr: number,
     // no box has a positive area: nothing can suppress anything
     return order.slice();
   }
-  const cell = Math.max(sw / nv, sh / nv, 1e-9);
-  const gx = Math.max(1, Math.min(256, Math.ceil((maxX - minX) / cell)));
-  const gy = Math.max(1, Math.min(256, Math.ceil((maxY - minY) / cell)));
+  const cell = Math.max(sw / nv, sh / nv, 1e-9) / 2;
+  const gx = Math.max(1, Math.min(512, Math.ceil((maxX - minX) / cell)));
+  const gy = Math.max(1, Math.min(512, Math.ceil((maxY - minY) / cell)));
+  // bound the grid's memory: boxes much larger than the mean fill many cells; past this many
+  // cell entries the quadratic loop is used instead (same result)
+  const maxEntries = 64 * n + (1 << 20);
   const cw = (maxX - minX) / gx || 1, ch = (maxY - minY) / gy || 1;
   const head = new Int32Array(gx * gy).fill(-1);
   let next = new Int32Array(1024), item = new Int32Array(1024), ne = 0;
@@ -137,6 +140,7 @@ function nmsGrid(d: Float32Array | Float64Array, order: Int32Array, thr: number,
     }
     if (suppressed) continue;
     keep.push(j);
+    if (ne + (r1 - r0 + 1) * (c1 - c0 + 1) > maxEntries) return nmsQuadratic(d, order, thr, f32);
     for (let r = r0; r <= r1; r++) {
       for (let c = c0; c <= c1; c++) {
         if (ne === next.length) {
