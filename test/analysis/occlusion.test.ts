@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nn, Session, Tensor, ConfigError, ShapeError } from '../../src';
 import { occlusion } from '../../src/analysis/occlusion';
 import { randn } from '../helpers/models';
+import * as zoo from '../../src/zoo';
 
 class Tiny extends nn.Module {
   conv = new nn.Conv2d(3, 4, 3, { padding: 1 });
@@ -62,6 +63,18 @@ describe('occlusion sensitivity', () => {
     expect(r.map.dims).toEqual([2, 2]);
     const ref = await naive(s, x, [5, 5], [5, 5], [0, 0, 0], top, true);
     ref.flat().forEach((v, i) => expect(Math.abs((r.map.data as Float32Array)[i] - v)).toBeLessThan(1e-6));
+    await s.release();
+  });
+
+  it('the zoo\'s AlexNet: batched passes equal single passes', async () => {
+    const alex = zoo.create('alexnet');
+    const img = randn([1, 3, 128, 128], 9);
+    const s = await Session.create(alex.trace([1, 3, 128, 128]));
+    const r = await occlusion(s, img, { size: 48, stride: 40, batchSize: 3, target: 17 });
+    expect(r.map.dims).toEqual([3, 3]);
+    const ref = await naive(s, img, [48, 48], [40, 40], [0, 0, 0], 17, false);
+    const scale = Math.max(1e-3, ...ref.flat().map(Math.abs));
+    ref.flat().forEach((v, i) => expect(Math.abs((r.map.data as Float32Array)[i] - v)).toBeLessThan(1e-4 * scale + 1e-6));
     await s.release();
   });
 

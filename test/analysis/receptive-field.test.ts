@@ -81,6 +81,14 @@ describe('receptive fields', () => {
     expect(rf.get('features.10').size[0]).toBe(163);
   });
 
+  it('the zoo\'s AlexNet and VGG16 (torchvision module paths): pool5 195; conv5_3 196, pool5 212', () => {
+    const alex = receptiveField(zoo.create('alexnet'), [1, 3, 224, 224]);
+    expect(alex.get('features.12').size).toEqual([195, 195]);
+    const vgg = receptiveField(zoo.create('vgg16'), [1, 3, 224, 224]);
+    expect(vgg.get('features.28').size).toEqual([196, 196]);
+    expect(vgg.get('features.30')).toEqual({ size: [212, 212], jump: [32, 32], start: [15.5, 15.5] });
+  });
+
   it('ResNet-50 stages by the hand rules (v1.5 and the paper\'s stride-in-1×1 layout: 483)', () => {
     for (const strideIn of ['3x3', '1x1'] as const) {
       const rf = receptiveField(zoo.create('resnet50', { strideIn }), [1, 3, 224, 224], { depth: 1 });

@@ -137,6 +137,12 @@ describe('summary display and conventions', () => {
     expect(paper.text()).not.toContain('Other ops');
     expect(plain.text()).toContain('Other ops (not in MACs)');
   });
+  it('takes a Session too (its graph)', async () => {
+    const { Session } = await import('../../src');
+    const s = await Session.create(new HandNet().trace([1, 3, 8, 8]));
+    expect(summary(s).totals.macs).toBe(6912 + 1280);
+    await s.release();
+  });
   it('bad input', () => {
     expect(() => summary(model)).toThrow(ConfigError);
     expect(() => summary(model, [1, 3, 224, 224], { depth: -1 })).toThrow(/depth/);
