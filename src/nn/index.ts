@@ -14,3 +14,5 @@ export * from './blocks/mobilenet';
 export * from './blocks/inception';
 export * from './blocks/squeezenet';
 export * from './blocks/densenet';
+export * from './blocks/se';
+export * from './blocks/efficientnet';
