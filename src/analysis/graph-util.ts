@@ -22,7 +22,17 @@ export function isHasGraph(x: unknown): x is HasGraph {
  * `where` names the caller for error messages.
  */
 export function resolveGraph(m: ModelLike, inputShape: readonly number[] | undefined, where: string): Graph {
-  if (m instanceof Graph) return m;
+  if (m instanceof Graph || isHasGraph(m)) {
+    const g = m instanceof Graph ? m : m.graph;
+    // a graph has its shapes already: an input shape given too must agree with them
+    const s = g.inputs[0]?.shape;
+    if (inputShape && s && (s.length !== inputShape.length || s.some((d, i) => typeof d === 'number' && d !== inputShape[i]))) {
+      throw new ConfigError(`${where}: the graph was made for another input shape`, {
+        expected: `${fmtShape(s)} (trace the module again, or import the ONNX file with inputShapes, for another shape)`, got: fmtShape(inputShape), where,
+      });
+    }
+    return g;
+  }
   if (m instanceof Module) {
     if (!inputShape) {
       throw new ConfigError(`${where}: a module needs an input shape to be traced`, { expected: 'e.g. [1, 3, 224, 224]', got: 'no input shape', where });
@@ -32,7 +42,6 @@ export function resolveGraph(m: ModelLike, inputShape: readonly number[] | undef
     }
     return m.trace(inputShape);
   }
-  if (isHasGraph(m)) return m.graph;
   throw new CnnlabError(`${where}: expected an nn.Module, a Graph or a Session`, { got: m === null ? 'null' : typeof m, where });
 }
 

@@ -148,5 +148,8 @@ describe('summary display and conventions', () => {
     expect(() => summary(model, [1, 3, 224, 224], { depth: -1 })).toThrow(/depth/);
     expect(() => summary(model, [1, 3, 0, 224])).toThrow(ConfigError);
     expect(() => summary({} as never, [1])).toThrow(/Module, a Graph or a Session/);
+    const g = model.trace([1, 3, 224, 224]);
+    expect(summary(g, [1, 3, 224, 224]).totals.macs).toBe(summary(g).totals.macs);
+    expect(() => summary(g, [1, 3, 160, 160])).toThrow(/another input shape/);
   });
 });
