@@ -75,7 +75,8 @@ const bypassOption = { allowed: [...FIRE_BYPASS], default: 'none', doc: "the pap
 
 register(
   { name: 'squeezenet1_0', family: 'squeezenet', paper: SQUEEZENET_PAPER, inputSize: [3, 224, 224],
-    reported: { params: 1_248_424, gmacs_torchvision: 0.819, params_paper_millions: 1.2, top1_paper: 57.5, top1_simple_bypass_paper: 60.4, top1_complex_bypass_paper: 58.8 },
+    reported: { params: 1_248_424, gmacs_torchvision: 0.819, params_paper_millions: 1.2, top1_paper: 57.5, top1_simple_bypass_paper: 60.4, top1_complex_bypass_paper: 58.8,
+      model_mb_paper: '4.8 vanilla, 4.8 simple bypass, 7.7 complex bypass (Table 3; the 1×1 bypasses here add 341,248 params: 6.1 MB)' },
     options: { bypass: bypassOption, numClasses: { default: 1000 } },
     description: 'SqueezeNet v1.0 (Table 1: conv1 7×7/2 with 96 filters, fire2..fire9, conv10)' },
   (o) => new SqueezeNet('1_0', { bypass: o.bypass as FireBypass, numClasses: o.numClasses as number }),
