@@ -193,3 +193,106 @@ export function channelShuffle(x: SymTensor, groups: number): SymTensor {
   void n;
   return reshape(t, [0, c, h, w]);
 }
+
+// ---- layer catalogue additions: transposed convolution, resize (Upsample), PyTorch-exact LRN ----
+
+export interface ConvTranspose2dAttrs {
+  stride?: Pair;
+  /** PyTorch's `padding`: dilation·(k−1)−padding zeros are added on each side of the (strided) input */
+  padding?: Pair;
+  /** PyTorch's `output_padding`: extra rows/columns added at the bottom/right of the output */
+  outputPadding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+/** Transposed 2-D convolution (ONNX `ConvTranspose`); weight in PyTorch's layout [Cin, Cout/groups, kh, kw]. */
+export function convTranspose2d(x: SymTensor, weight: Parameter, bias: Parameter | null, a: ConvTranspose2dAttrs = {}): SymTensor {
+  const [kh, kw] = weight.shape.slice(2);
+  const [ph, pw] = pair(a.padding ?? 0);
+  return emit(x, 'ConvTranspose', [x, weight, bias], {
+    kernel_shape: attr.ints([kh, kw]),
+    strides: attr.ints(pair(a.stride ?? 1)),
+    pads: attr.ints([ph, pw, ph, pw]),
+    output_padding: attr.ints(pair(a.outputPadding ?? 0)),
+    dilations: attr.ints(pair(a.dilation ?? 1)),
+    group: attr.int(a.groups ?? 1),
+  });
+}
+
+/** PyTorch's output size of ConvTranspose2d along one axis. */
+export function convTransposeOut(size: number, k: number, stride: number, padding: number, outputPadding: number, dilation: number): number {
+  return (size - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1;
+}
+
+export type ResizeMode = 'nearest' | 'nearest-exact' | 'bilinear';
+
+export interface ResizeAttrs {
+  /** output spatial size (torch's `size`) */
+  size?: Pair;
+  /** spatial scale factor (torch's `scale_factor`); output = floor(input · scale) */
+  scale?: Pair;
+  mode?: ResizeMode;
+  /** bilinear only: corner pixels of input and output aligned (torch's `align_corners`) */
+  alignCorners?: boolean;
+}
+
+/**
+ * A float32 scale `s` for one axis such that ONNX Runtime's output size floor(in·s) (computed in float)
+ * and the exact product both give `out`, as close to out/in as possible (1 ulp up when out/in rounds down).
+ */
+export function resizeScale(size: number, out: number): number {
+  let s = Math.fround(out / size);
+  for (let i = 0; i < 4; i++) {
+    if (Math.floor(size * s) === out && Math.floor(Math.fround(size * s)) === out) return s;
+    const buf = new Float32Array([s]);
+    new Uint32Array(buf.buffer)[0] += 1;
+    s = buf[0];
+  }
+  throw new ShapeError('resize: no float32 scale gives the output size', { expected: `${out}`, got: `input ${size}` });
+}
+
+/**
+ * torch.nn.functional.interpolate on NCHW as one ONNX `Resize` with per-axis scales (batch stays dynamic):
+ * nearest → asymmetric + floor; nearest-exact → half_pixel + round_prefer_ceil; bilinear →
+ * align_corners, or half_pixel (PyTorch's (i+0.5)/s−0.5 with negatives clamped, also for size 1).
+ */
+export function resize2d(x: SymTensor, a: ResizeAttrs): SymTensor {
+  const [h, w] = x.shape.slice(2);
+  const mode = a.mode ?? 'nearest';
+  let scales: [number, number];
+  if (a.size !== undefined) {
+    const [oh, ow] = pair(a.size);
+    scales = [resizeScale(h, oh), resizeScale(w, ow)];
+  } else if (a.scale !== undefined) {
+    const [sh, sw] = pair(a.scale);
+    scales = [Math.fround(sh), Math.fround(sw)];
+    // output size is floor(in·scale) in both torch and ONNX Runtime; keep them equal
+    for (const [d, s] of [[h, scales[0]], [w, scales[1]]]) {
+      if (Math.floor(d * s) !== Math.floor(Math.fround(d * s))) {
+        throw new ShapeError('resize: scale factor gives an ambiguous output size in float32', { got: `${d}·${s}`, where: x.tracer.path || '<root>', expected: 'a size instead of a scale factor' });
+      }
+    }
+  } else throw new CnnlabError('resize needs a size or a scale factor', { where: x.tracer.path || '<root>' });
+  const attrs: Record<string, AttrValue> = mode === 'bilinear'
+    ? { mode: attr.string('linear'), coordinate_transformation_mode: attr.string(a.alignCorners ? 'align_corners' : 'half_pixel') }
+    : mode === 'nearest-exact'
+      ? { mode: attr.string('nearest'), coordinate_transformation_mode: attr.string('half_pixel'), nearest_mode: attr.string('round_prefer_ceil') }
+      : { mode: attr.string('nearest'), coordinate_transformation_mode: attr.string('asymmetric'), nearest_mode: attr.string('floor') };
+  return emit(x, 'Resize', [x, null, new Tensor('float32', Float32Array.of(1, 1, scales[0], scales[1]), [4]), null], attrs);
+}
+
+/** Reverses one axis (Slice with step −1). */
+export function flip(x: SymTensor, axis: number): SymTensor {
+  return slice(x, [-1], [Number.MIN_SAFE_INTEGER], [axis], [-1]);
+}
+
+/**
+ * PyTorch's LocalResponseNorm exactly: b_c = a_c / (k + α/n · Σ a_j²)^β over channels
+ * j ∈ [c − ⌊n/2⌋, c + ⌊(n−1)/2⌋]. ONNX `LRN` sums over [c − ⌊(n−1)/2⌋, c + ⌈(n−1)/2⌉]: the same
+ * window for odd n; for even n the window is mirrored, so the channels are reversed around the LRN.
+ */
+export function localResponseNorm(x: SymTensor, size: number, alpha = 1e-4, beta = 0.75, k = 1): SymTensor {
+  if (size % 2 === 1) return lrn(x, size, alpha, beta, k);
+  return flip(lrn(flip(x, 1), size, alpha, beta, k), 1);
+}

@@ -20,3 +20,8 @@ export * from './blocks/aspp';
 export * from './blocks/spp';
 export * from './blocks/se';
 export * from './blocks/efficientnet';
+export * from './layers/separable';
+export * from './blocks/shufflenet';
+export * from './blocks/xception';
+export * from './layers/conv-transpose';
+export * from './layers/upsample';

@@ -1,6 +1,8 @@
 import * as F from '../functional';
 import { Module } from '../module';
 import { SymTensor } from '../trace';
+import { ConfigError } from '../../errors';
+import { checkDim, checkRange, whereOf } from './check';
 
 export class ReLU extends Module {
   constructor(readonly inplace = false) { super(); }
@@ -36,7 +38,34 @@ export class Hardsigmoid extends Module {
   forward(x: SymTensor): SymTensor { return F.hardsigmoid(x); }
 }
 export class Softmax extends Module {
-  constructor(readonly dim = 1) { super(); }
-  forward(x: SymTensor): SymTensor { return F.softmax(x, this.dim); }
+  constructor(readonly dim = 1) {
+    super();
+    if (!Number.isInteger(dim)) throw new ConfigError('Softmax dim must be an integer', { expected: 'an integer axis', got: String(dim), where: `Softmax(dim=${dim})` });
+  }
+  forward(x: SymTensor): SymTensor { return F.softmax(x, checkDim(this.dim, x.ndim, 'Softmax dim', whereOf(x))); }
   override extraRepr(): string { return `dim=${this.dim}`; }
+}
+
+/** LeakyReLU(negative_slope): x for x ≥ 0, slope·x otherwise. */
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01, readonly inplace = false) {
+    super();
+    checkRange(negativeSlope, 'negative_slope', -1e30, 1e30, `LeakyReLU(negative_slope=${negativeSlope})`);
+  }
+  forward(x: SymTensor): SymTensor { return F.leakyRelu(x, this.negativeSlope); }
+  override extraRepr(): string { return `negative_slope=${this.negativeSlope}${this.inplace ? ', inplace=True' : ''}`; }
+}
+
+/** ELU(alpha): x for x > 0, alpha·(eˣ − 1) otherwise. */
+export class ELU extends Module {
+  constructor(readonly alpha = 1, readonly inplace = false) {
+    super();
+    checkRange(alpha, 'alpha', -1e30, 1e30, `ELU(alpha=${alpha})`);
+  }
+  forward(x: SymTensor): SymTensor { return F.elu(x, this.alpha); }
+  override extraRepr(): string { return `alpha=${this.alpha}${this.inplace ? ', inplace=True' : ''}`; }
+}
+
+export class Tanh extends Module {
+  forward(x: SymTensor): SymTensor { return F.tanh(x); }
 }

@@ -49,6 +49,11 @@ export class Add extends Module {
   forward(a: SymTensor, b: SymTensor): SymTensor { return F.add(a, b); }
 }
 
+/** Element-wise product of its inputs (broadcasting, e.g. SE's channel scaling [N, C, 1, 1] · [N, C, H, W]). */
+export class Mul extends Module {
+  forward(a: SymTensor, b: SymTensor): SymTensor { return F.mul(a, b); }
+}
+
 /** Concatenation along the channel axis (or `axis`). */
 export class Concat extends Module {
   constructor(readonly axis = 1) { super(); }

@@ -3,6 +3,7 @@ import * as F from '../functional';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { SymTensor } from '../trace';
+import { checkIntPair, whereOf } from './check';
 
 export interface Conv2dOptions {
   stride?: F.Pair;
@@ -29,15 +30,15 @@ export class Conv2d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: F.Pair, opts: Conv2dOptions = {}) {
     super();
-    const where = 'Conv2d';
-    this.kernelSize = F.pair(kernelSize);
-    this.stride = F.pair(opts.stride ?? 1);
-    this.dilation = F.pair(opts.dilation ?? 1);
-    this.groups = opts.groups ?? 1;
-    this.padding = opts.padding ?? 0;
+    const where = `Conv2d(${inChannels}, ${outChannels}, kernel_size=${JSON.stringify(kernelSize)})`;
     checkPositiveInt(inChannels, 'in_channels', where);
     checkPositiveInt(outChannels, 'out_channels', where);
-    for (const v of [...this.kernelSize, ...this.stride, ...this.dilation, this.groups]) checkPositiveInt(v, 'kernel_size, stride, dilation and groups', where);
+    this.kernelSize = checkIntPair(kernelSize, 'kernel_size', where);
+    this.stride = checkIntPair(opts.stride ?? 1, 'stride', where);
+    this.dilation = checkIntPair(opts.dilation ?? 1, 'dilation', where);
+    this.groups = opts.groups ?? 1;
+    checkPositiveInt(this.groups, 'groups', where);
+    this.padding = opts.padding ?? 0;
     if (typeof this.padding === 'string') {
       if (this.padding !== 'same' && this.padding !== 'valid') {
         throw new ConfigError('unknown padding mode', { expected: "a number, [h, w], 'same' or 'valid'", got: `'${this.padding}'`, where });
@@ -46,8 +47,7 @@ export class Conv2d extends Module {
         throw new ConfigError("padding 'same' needs stride 1 (as in PyTorch)", { got: `stride ${this.stride.join('×')}`, where });
       }
     } else {
-      const p = F.pair(this.padding);
-      if (p.some((v) => !Number.isInteger(v) || v < 0)) throw new ConfigError('padding must be non-negative integers', { got: String(p), where });
+      checkIntPair(this.padding, 'padding', where, 0);
     }
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new ConfigError('channels not divisible by groups', {
@@ -72,7 +72,7 @@ export class Conv2d extends Module {
   }
 
   forward(x: SymTensor): SymTensor {
-    const where = x.tracer.path || '<root>';
+    const where = whereOf(x);
     if (x.ndim !== 4) throw new ShapeError('Conv2d expects NCHW input', { expected: `[N, ${this.inChannels}, H, W]`, got: fmtShape(x.shape), where });
     if (x.shape[1] !== this.inChannels) {
       throw new ShapeError(`Conv2d: input has ${x.shape[1]} channels`, { expected: `[N, ${this.inChannels}, H, W] (weight ${fmtShape(this.weight.shape)})`, got: fmtShape(x.shape), where });

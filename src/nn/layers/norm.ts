@@ -1,4 +1,4 @@
-import { ShapeError, fmtShape } from '../../errors';
+import { ConfigError, ShapeError, fmtShape } from '../../errors';
 import * as F from '../functional';
 import { Module } from '../module';
 import { Buffer, Parameter } from '../parameter';
@@ -14,7 +14,8 @@ export class BatchNorm2d extends Module {
 
   constructor(readonly numFeatures: number, readonly eps = 1e-5, readonly momentum = 0.1) {
     super();
-    checkPositiveInt(numFeatures, 'num_features', 'BatchNorm2d');
+    checkPositiveInt(numFeatures, 'num_features', `BatchNorm2d(${numFeatures})`);
+    if (!(eps > 0)) throw new ConfigError('BatchNorm2d eps must be positive', { expected: 'eps > 0', got: String(eps), where: `BatchNorm2d(${numFeatures}, eps=${eps})` });
     this.weight = new Parameter([numFeatures], { kind: 'ones' });
     this.bias = new Parameter([numFeatures], { kind: 'zeros' });
     this.running_mean = new Buffer([numFeatures], { kind: 'zeros' });
@@ -22,8 +23,8 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: SymTensor): SymTensor {
-    if (x.ndim < 2 || x.shape[1] !== this.numFeatures) {
-      throw new ShapeError(`BatchNorm2d: input has ${x.shape[1]} channels`, { expected: `[N, ${this.numFeatures}, ...]`, got: fmtShape(x.shape), where: x.tracer.path });
+    if (x.ndim !== 4 || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(`BatchNorm2d: input has ${x.shape[1]} channels`, { expected: `[N, ${this.numFeatures}, H, W]`, got: fmtShape(x.shape), where: x.tracer.path || '<root>' });
     }
     return F.batchNorm(x, this.weight, this.bias, this.running_mean, this.running_var, this.eps);
   }

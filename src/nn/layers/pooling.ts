@@ -1,78 +1,172 @@
-import { ShapeError, fmtShape } from '../../errors';
+import { ConfigError, ShapeError, fmtShape } from '../../errors';
 import * as F from '../functional';
 import { Module } from '../module';
 import { SymTensor } from '../trace';
+import { checkIntPair, checkNCHW, checkRange, whereOf } from './check';
+import { checkPositiveInt } from './conv';
+
+const fmtPair = (p: [number, number]) => (p[0] === p[1] ? String(p[0]) : `(${p.join(', ')})`);
+
+/** PyTorch's pool checks: positive kernel/stride/dilation, 0 ≤ padding ≤ kernel/2 (integer halves). */
+function checkPool(layer: string, kernel: F.Pair, stride: F.Pair | undefined, padding: F.Pair, dilation: F.Pair): { k: [number, number]; s: [number, number]; p: [number, number]; d: [number, number] } {
+  const where = `${layer}(kernel_size=${JSON.stringify(kernel)})`;
+  const k = checkIntPair(kernel, 'kernel_size', where);
+  const s = checkIntPair(stride ?? kernel, 'stride', where);
+  const p = checkIntPair(padding, 'padding', where, 0);
+  const d = checkIntPair(dilation, 'dilation', where);
+  if (p[0] > Math.floor(k[0] / 2) || p[1] > Math.floor(k[1] / 2)) {
+    throw new ConfigError(`${layer}: padding should be at most half of the kernel size`, {
+      expected: `padding ≤ (${Math.floor(k[0] / 2)}, ${Math.floor(k[1] / 2)}) for kernel ${fmtShape(k)}`, got: `padding ${fmtShape(p)}`, where,
+    });
+  }
+  return { k, s, p, d };
+}
 
 export interface MaxPool2dOptions {
+  /** default: the kernel size */
   stride?: F.Pair;
   padding?: F.Pair;
   dilation?: F.Pair;
+  /** output size rounds up; the last window must still start inside the input or the left padding */
   ceilMode?: boolean;
 }
 
 export class MaxPool2d extends Module {
-  constructor(readonly kernelSize: F.Pair, readonly opts: MaxPool2dOptions = {}) { super(); }
+  private readonly r: { k: [number, number]; s: [number, number]; p: [number, number]; d: [number, number] };
+  constructor(readonly kernelSize: F.Pair, readonly opts: MaxPool2dOptions = {}) {
+    super();
+    this.r = checkPool('MaxPool2d', kernelSize, opts.stride, opts.padding ?? 0, opts.dilation ?? 1);
+  }
   forward(x: SymTensor): SymTensor {
-    const k = F.pair(this.kernelSize);
-    const p = F.pair(this.opts.padding ?? 0);
-    if (p[0] > k[0] / 2 || p[1] > k[1] / 2) {
-      throw new ShapeError('MaxPool2d: padding should be at most half of the kernel size', { expected: `≤ ${k[0] / 2}, ${k[1] / 2}`, got: fmtShape(p), where: x.tracer.path });
-    }
-    return F.maxPool2d(x, { kernel: k, stride: this.opts.stride ?? k, padding: p, dilation: this.opts.dilation, ceilMode: this.opts.ceilMode });
+    checkNCHW(x, 'MaxPool2d');
+    const { k, s, p, d } = this.r;
+    return F.maxPool2d(x, { kernel: k, stride: s, padding: p, dilation: d, ceilMode: this.opts.ceilMode });
   }
   override extraRepr(): string {
-    const k = F.pair(this.kernelSize);
-    const s = F.pair(this.opts.stride ?? this.kernelSize);
-    return `kernel_size=${k[0] === k[1] ? k[0] : `(${k.join(', ')})`}, stride=${s[0] === s[1] ? s[0] : `(${s.join(', ')})`}, padding=${this.opts.padding ?? 0}, dilation=${this.opts.dilation ?? 1}, ceil_mode=${this.opts.ceilMode ? 'True' : 'False'}`;
-  }
-}
-
-export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: F.Pair) { super(); }
-  forward(x: SymTensor): SymTensor {
-    if (x.ndim !== 4) throw new ShapeError('AdaptiveAvgPool2d expects NCHW input', { got: fmtShape(x.shape), where: x.tracer.path });
-    return F.adaptivePool2d(x, this.outputSize, 'avg');
-  }
-  override extraRepr(): string {
-    const [h, w] = F.pair(this.outputSize);
-    return `output_size=${h === w ? `(${h}, ${w})` : `(${h}, ${w})`}`;
+    const { k, s, p, d } = this.r;
+    return `kernel_size=${fmtPair(k)}, stride=${fmtPair(s)}, padding=${fmtPair(p)}, dilation=${fmtPair(d)}, ceil_mode=${this.opts.ceilMode ? 'True' : 'False'}`;
   }
 }
 
 export interface AvgPool2dOptions {
+  /** default: the kernel size */
   stride?: F.Pair;
   padding?: F.Pair;
   ceilMode?: boolean;
+  /** divide by the window including its zero padding (PyTorch's default true) */
   countIncludePad?: boolean;
 }
 
 export class AvgPool2d extends Module {
-  constructor(readonly kernelSize: F.Pair, readonly opts: AvgPool2dOptions = {}) { super(); }
+  private readonly r: { k: [number, number]; s: [number, number]; p: [number, number] };
+  constructor(readonly kernelSize: F.Pair, readonly opts: AvgPool2dOptions = {}) {
+    super();
+    this.r = checkPool('AvgPool2d', kernelSize, opts.stride, opts.padding ?? 0, 1);
+  }
   forward(x: SymTensor): SymTensor {
-    const k = F.pair(this.kernelSize);
-    return F.avgPool2d(x, { kernel: k, stride: this.opts.stride ?? k, padding: this.opts.padding ?? 0, ceilMode: this.opts.ceilMode, countIncludePad: this.opts.countIncludePad });
+    checkNCHW(x, 'AvgPool2d');
+    const { k, s, p } = this.r;
+    return F.avgPool2d(x, { kernel: k, stride: s, padding: p, ceilMode: this.opts.ceilMode, countIncludePad: this.opts.countIncludePad });
   }
   override extraRepr(): string {
-    return `kernel_size=${this.kernelSize}, stride=${this.opts.stride ?? this.kernelSize}, padding=${this.opts.padding ?? 0}`;
+    const { k, s, p } = this.r;
+    let r = `kernel_size=${fmtPair(k)}, stride=${fmtPair(s)}, padding=${fmtPair(p)}`;
+    if (this.opts.ceilMode) r += ', ceil_mode=True';
+    if (this.opts.countIncludePad === false) r += ', count_include_pad=False';
+    return r;
   }
 }
 
-export class AdaptiveMaxPool2d extends Module {
-  constructor(readonly outputSize: F.Pair) { super(); }
-  forward(x: SymTensor): SymTensor { return F.adaptivePool2d(x, this.outputSize, 'max'); }
-  override extraRepr(): string { return `output_size=${this.outputSize}`; }
+/** Output size of an adaptive pool: a number, or [h, w] where null keeps the input's size on that axis. */
+export type AdaptiveSize = number | readonly [number | null, number | null];
+
+function checkAdaptive(layer: string, size: AdaptiveSize): void {
+  const where = `${layer}(${JSON.stringify(size)})`;
+  const parts = typeof size === 'number' ? [size] : Array.isArray(size) && size.length === 2 ? size : null;
+  if (!parts || parts.some((v) => v !== null && (!Number.isInteger(v) || (v as number) <= 0))) {
+    throw new ConfigError(`${layer}: output size must be positive integers`, { expected: 'an integer ≥ 1, or [h, w] of integers ≥ 1 (or null)', got: JSON.stringify(size), where });
+  }
 }
 
-/** LocalResponseNorm(size, alpha, beta, k) as in PyTorch (AlexNet, GoogLeNet). */
+function resolveAdaptive(size: AdaptiveSize, x: SymTensor): [number, number] {
+  if (typeof size === 'number') return [size, size];
+  return [size[0] ?? x.shape[2], size[1] ?? x.shape[3]];
+}
+
+const fmtAdaptive = (s: AdaptiveSize) => (typeof s === 'number' ? String(s) : `(${s.map((v) => (v === null ? 'None' : v)).join(', ')})`);
+
+/** Adaptive average pooling to any output size, with PyTorch's bins [⌊i·in/out⌋, ⌈(i+1)·in/out⌉). */
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: AdaptiveSize) { super(); checkAdaptive('AdaptiveAvgPool2d', outputSize); }
+  forward(x: SymTensor): SymTensor {
+    checkNCHW(x, 'AdaptiveAvgPool2d');
+    return F.adaptivePool2d(x, resolveAdaptive(this.outputSize, x), 'avg');
+  }
+  override extraRepr(): string { return `output_size=${fmtAdaptive(this.outputSize)}`; }
+}
+
+/** Adaptive max pooling to any output size, with PyTorch's bins. */
+export class AdaptiveMaxPool2d extends Module {
+  constructor(readonly outputSize: AdaptiveSize) { super(); checkAdaptive('AdaptiveMaxPool2d', outputSize); }
+  forward(x: SymTensor): SymTensor {
+    checkNCHW(x, 'AdaptiveMaxPool2d');
+    return F.adaptivePool2d(x, resolveAdaptive(this.outputSize, x), 'max');
+  }
+  override extraRepr(): string { return `output_size=${fmtAdaptive(this.outputSize)}`; }
+}
+
+/** Global average pooling: [N, C, H, W] → [N, C, 1, 1], or [N, C] with `flatten`. */
+export class GlobalAvgPool extends Module {
+  constructor(readonly flatten = false) { super(); }
+  forward(x: SymTensor): SymTensor {
+    checkNCHW(x, 'GlobalAvgPool');
+    const y = F.globalAvgPool(x);
+    return this.flatten ? F.flatten(y, 1) : y;
+  }
+  override extraRepr(): string { return this.flatten ? 'flatten=True' : ''; }
+}
+
+/** Global max pooling: [N, C, H, W] → [N, C, 1, 1], or [N, C] with `flatten`. */
+export class GlobalMaxPool extends Module {
+  constructor(readonly flatten = false) { super(); }
+  forward(x: SymTensor): SymTensor {
+    checkNCHW(x, 'GlobalMaxPool');
+    const y = F.globalMaxPool(x);
+    return this.flatten ? F.flatten(y, 1) : y;
+  }
+  override extraRepr(): string { return this.flatten ? 'flatten=True' : ''; }
+}
+
+/**
+ * LocalResponseNorm(size, alpha, beta, k) exactly as PyTorch computes it (AlexNet, GoogLeNet):
+ * b_c = a_c / (k + alpha/size · Σ a_j²)^beta, j ∈ [c − ⌊size/2⌋, c + ⌊(size−1)/2⌋] (zeros outside).
+ * ONNX LRN has the same α/size scaling but mirrors the window for even sizes; see F.localResponseNorm.
+ */
 export class LocalResponseNorm extends Module {
-  constructor(readonly size: number, readonly alpha = 1e-4, readonly beta = 0.75, readonly k = 1) { super(); }
-  forward(x: SymTensor): SymTensor { return F.lrn(x, this.size, this.alpha, this.beta, this.k); }
+  constructor(readonly size: number, readonly alpha = 1e-4, readonly beta = 0.75, readonly k = 1) {
+    super();
+    const where = `LocalResponseNorm(${size})`;
+    checkPositiveInt(size, 'size', where);
+    checkRange(alpha, 'alpha', -1e30, 1e30, where);
+    checkRange(beta, 'beta', -1e30, 1e30, where);
+    checkRange(k, 'k', -1e30, 1e30, where);
+  }
+  forward(x: SymTensor): SymTensor {
+    checkNCHW(x, 'LocalResponseNorm');
+    return F.localResponseNorm(x, this.size, this.alpha, this.beta, this.k);
+  }
   override extraRepr(): string { return `${this.size}, alpha=${this.alpha}, beta=${this.beta}, k=${this.k}`; }
 }
 
-/** ShuffleNet's channel shuffle. */
+/** ShuffleNet's channel shuffle (torch.nn.ChannelShuffle). */
 export class ChannelShuffle extends Module {
-  constructor(readonly groups: number) { super(); }
-  forward(x: SymTensor): SymTensor { return F.channelShuffle(x, this.groups); }
+  constructor(readonly groups: number) { super(); checkPositiveInt(groups, 'groups', `ChannelShuffle(${groups})`); }
+  forward(x: SymTensor): SymTensor {
+    checkNCHW(x, 'ChannelShuffle');
+    if (x.shape[1] % this.groups !== 0) {
+      throw new ShapeError('ChannelShuffle: channels not divisible by groups', { expected: `a multiple of groups=${this.groups}`, got: `${x.shape[1]} channels (${fmtShape(x.shape)})`, where: whereOf(x) });
+    }
+    return F.channelShuffle(x, this.groups);
+  }
   override extraRepr(): string { return `groups=${this.groups}`; }
 }
