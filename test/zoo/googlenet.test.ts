@@ -53,6 +53,13 @@ describe('googlenet', () => {
     const g = m.trace([1, 3, 224, 224]);
     expect(g.nodes.filter((n) => n.op === 'LRN').map((n) => n.module)).toEqual(['lrn1', 'lrn2']);
     expect(g.nodes.some((n) => n.op === 'BatchNormalization')).toBe(false);
+    // Figure 3: pool1 → LRN → conv2 (1×1) → conv3 (3×3) → LRN → pool2
+    const producer = (v: string) => g.nodes.find((n) => n.outputs.includes(v))!;
+    const [l1, l2] = g.nodes.filter((n) => n.op === 'LRN');
+    expect([producer(l1.inputs[0]).op, producer(l1.inputs[0]).module]).toEqual(['MaxPool', 'maxpool1']);
+    expect([producer(l2.inputs[0]).op, producer(l2.inputs[0]).module]).toEqual(['Relu', 'conv3']);
+    expect(g.nodes.find((n) => n.module === 'maxpool2')!.inputs[0]).toBe(l2.outputs[0]);
+    expect(g.nodes.find((n) => n.op === 'Conv' && n.module === 'conv2.conv')!.inputs[0]).toBe(l1.outputs[0]);
   });
 
   it('builds, traces, exports and runs on CPU (64×64), with and without aux heads', async () => {
