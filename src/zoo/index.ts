@@ -30,3 +30,7 @@ import './xception';
 export * from './mobilenetv1';
 export * from './shufflenet';
 export * from './xception';
+import './deeplab';
+import './fcn';
+export * from './deeplab';
+export * from './fcn';
