@@ -206,18 +206,34 @@ export interface ConvTranspose2dAttrs {
   groups?: number;
 }
 
-/** Transposed 2-D convolution (ONNX `ConvTranspose`); weight in PyTorch's layout [Cin, Cout/groups, kh, kw]. */
+/**
+ * Transposed 2-D convolution (ONNX `ConvTranspose`); weight in PyTorch's layout [Cin, Cout/groups, kh, kw].
+ * PyTorch allows output_padding < stride OR < dilation; ONNX Runtime only < stride. Otherwise the output
+ * padding is expressed as a smaller end padding (when output_padding ≤ padding) or, beyond the full
+ * output, as zero rows/columns appended before the bias is added (those positions receive only the bias).
+ */
 export function convTranspose2d(x: SymTensor, weight: Parameter, bias: Parameter | null, a: ConvTranspose2dAttrs = {}): SymTensor {
   const [kh, kw] = weight.shape.slice(2);
   const [ph, pw] = pair(a.padding ?? 0);
-  return emit(x, 'ConvTranspose', [x, weight, bias], {
+  const [oph, opw] = pair(a.outputPadding ?? 0);
+  const stride = pair(a.stride ?? 1);
+  const common = {
     kernel_shape: attr.ints([kh, kw]),
-    strides: attr.ints(pair(a.stride ?? 1)),
-    pads: attr.ints([ph, pw, ph, pw]),
-    output_padding: attr.ints(pair(a.outputPadding ?? 0)),
+    strides: attr.ints(stride),
     dilations: attr.ints(pair(a.dilation ?? 1)),
     group: attr.int(a.groups ?? 1),
-  });
+  };
+  if (oph < stride[0] && opw < stride[1]) {
+    return emit(x, 'ConvTranspose', [x, weight, bias], { ...common, pads: attr.ints([ph, pw, ph, pw]), output_padding: attr.ints([oph, opw]) });
+  }
+  const endH = Math.max(ph - oph, 0), endW = Math.max(pw - opw, 0);
+  const extraH = Math.max(oph - ph, 0), extraW = Math.max(opw - pw, 0);
+  if (!extraH && !extraW) return emit(x, 'ConvTranspose', [x, weight, bias], { ...common, pads: attr.ints([ph, pw, endH, endW]) });
+  let y = emit(x, 'ConvTranspose', [x, weight, null], { ...common, pads: attr.ints([ph, pw, endH, endW]) });
+  y = emit(x, 'Pad', [y, int64s([0, 0, 0, 0, 0, 0, extraH, extraW])], { mode: attr.string('constant') });
+  if (!bias) return y;
+  const b = one(x.tracer.emit('Reshape', [bias, int64s([bias.shape[0], 1, 1])]));
+  return add(y, b);
 }
 
 /** PyTorch's output size of ConvTranspose2d along one axis. */
@@ -289,10 +305,22 @@ export function flip(x: SymTensor, axis: number): SymTensor {
 
 /**
  * PyTorch's LocalResponseNorm exactly: b_c = a_c / (k + α/n · Σ a_j²)^β over channels
- * j ∈ [c − ⌊n/2⌋, c + ⌊(n−1)/2⌋]. ONNX `LRN` sums over [c − ⌊(n−1)/2⌋, c + ⌈(n−1)/2⌉]: the same
- * window for odd n; for even n the window is mirrored, so the channels are reversed around the LRN.
+ * j ∈ [c − ⌊n/2⌋, c + ⌊(n−1)/2⌋] (zeros outside). ONNX `LRN` sums over [c − ⌊(n−1)/2⌋, c + ⌈(n−1)/2⌉]
+ * with the same α/n: identical for odd n, so odd sizes are one LRN node. For even n the window differs
+ * (and ONNX Runtime's LRN only accepts odd sizes), so it is built as PyTorch does: x² viewed as
+ * [N, 1, C, H·W], averaged over n channels with asymmetric zero padding (⌊n/2⌋ before, ⌊(n−1)/2⌋
+ * after, padding counted), then x / (k + α·mean)^β.
  */
 export function localResponseNorm(x: SymTensor, size: number, alpha = 1e-4, beta = 0.75, k = 1): SymTensor {
   if (size % 2 === 1) return lrn(x, size, alpha, beta, k);
-  return flip(lrn(flip(x, 1), size, alpha, beta, k), 1);
+  const c = x.shape[1];
+  const sq = reshape(mul(x, x), [0, 1, c, -1]);
+  const avg = emit(x, 'AveragePool', [sq], {
+    kernel_shape: attr.ints([size, 1]),
+    strides: attr.ints([1, 1]),
+    pads: attr.ints([Math.floor(size / 2), 0, Math.floor((size - 1) / 2), 0]),
+    count_include_pad: attr.int(1),
+  });
+  const den = emit(x, 'Pow', [add(mul(reshape(avg, [0, ...x.shape.slice(1)]), scalar(alpha)), scalar(k)), scalar(beta)]);
+  return emit(x, 'Div', [x, den]);
 }

@@ -42,7 +42,7 @@ export class Flatten extends Module {
     const s = checkDim(this.startDim, x.ndim, 'Flatten start_dim', where);
     const e = checkDim(this.endDim, x.ndim, 'Flatten end_dim', where);
     if (s > e) throw new ShapeError('Flatten: start_dim comes after end_dim', { expected: 'start_dim ≤ end_dim', got: `start_dim ${this.startDim} (${s}), end_dim ${this.endDim} (${e}) for ${fmtShape(x.shape)}`, where });
-    if (e === x.ndim - 1 && s > 0) return F.flatten(x, s);
+    if (e === x.ndim - 1 && s === 1) return F.flatten(x, 1);
     if (s === e) return x;
     const merged = x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
     return F.reshape(x, [...x.shape.slice(0, s).map((_, i) => (i === 0 ? 0 : x.shape[i])), merged, ...x.shape.slice(e + 1)]);
