@@ -8,7 +8,8 @@
  *  - a cell that builds, traces and runs a small CNN on ONNX Runtime (CPU).
  * The kernel starts as the installed kernelspec starts it (`node bin/cnnlab.js kernel run <file>`),
  * or with --direct as `node dist/kernel/main.js <file>`.
- * Options: --runs N (default 200), --json (machine-readable output), --direct.
+ * Options: --runs N (default 200), --json (machine-readable output), --direct, --tslab (baseline:
+ * tslab's own kernel, same client and cells).
  */
 import os from 'os';
 import { RawClient } from '../kernel/client';
@@ -35,9 +36,13 @@ async function main(): Promise<void> {
   const runs = Number(args[args.indexOf('--runs') + 1]) || 200;
   const asJson = args.includes('--json');
   const direct = args.includes('--direct');
+  // --tslab: the same measurements against tslab's own kernel (the baseline of issue 6).
+  const tslab = args.includes('--tslab');
+  const tslabArgv = [process.execPath, '-e', "process.argv.splice(1, 0, 'tslab'); require('tslab/dist/main').main()",
+    'kernel', '--config-path', '{connection_file}'];
   const client = await RawClient.create();
   const t0 = now();
-  client.start(undefined, direct);
+  client.start(tslab ? process.cwd() : undefined, direct, tslab ? tslabArgv : undefined);
   const info = await client.request('kernel_info_request', {}, { waitIdle: false }).done;
   const tInfo = now() - t0;
   const first = await client.execute('1+1').done;
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
     const t = now();
     const r = await client.execute('1+1').done;
     same.push(now() - t);
-    if (i === 0 && r.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain'] !== '2') {
+    if (i === 0 && !tslab && r.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain'] !== '2') {
       throw new Error('1+1 did not give 2');
     }
   }
@@ -61,11 +66,12 @@ async function main(): Promise<void> {
     varying.push(now() - t);
   }
   const tc = now();
-  const cnn = await client.execute(CNN_CELL).done;
+  const cnn = tslab ? { reply: { content: { status: 'skipped (no cnnlab globals in tslab)' } }, outputs: [] } as never as Awaited<ReturnType<typeof client.execute>['done']>
+    : await client.execute(CNN_CELL).done;
   const tCnn = now() - tc;
   const cnnOk = cnn.reply.content.status === 'ok';
   const tc2 = now();
-  const cnn2 = await client.execute(CNN_CELL.replace(/\bnet\b/g, 'net2').replace(/\bsess\b/g, 'sess2').replace(/\bx\b/g, 'x2').replace(/\bout\b/g, 'out2')).done;
+  const cnn2 = tslab ? cnn : await client.execute(CNN_CELL.replace(/\bnet\b/g, 'net2').replace(/\bsess\b/g, 'sess2').replace(/\bx\b/g, 'x2').replace(/\bout\b/g, 'out2')).done;
   const tCnn2 = now() - tc2;
 
   const result = {
@@ -86,8 +92,8 @@ async function main(): Promise<void> {
   const line = (name: string, s: ReturnType<typeof stats>) =>
     `${name.padEnd(46)} median ${f(s.median)} ms  p10 ${f(s.p10)}  p90 ${f(s.p90)}  (n=${s.n})`;
   process.stdout.write([
-    `cnnlab kernel benchmark — Node ${result.node}, ${result.cpus} CPUs (${result.cpu})`,
-    `${(direct ? 'start (main.js) → kernel_info_reply' : 'start (cnnlab kernel run) → kernel_info_reply').padEnd(46)} ${f(tInfo)} ms   (target ≤ 500 ms)`,
+    `${tslab ? 'tslab 1.0.22 kernel (baseline)' : 'cnnlab kernel'} benchmark — Node ${result.node}, ${result.cpus} CPUs (${result.cpu})`,
+    `${(tslab ? 'start (tslab kernel) → kernel_info_reply' : direct ? 'start (main.js) → kernel_info_reply' : 'start (cnnlab kernel run) → kernel_info_reply').padEnd(46)} ${f(tInfo)} ms   (target ≤ 500 ms)`,
     `${'start → first cell result (1+1)'.padEnd(46)} ${f(tFirst)} ms`,
     line('warm 1+1 round trip (same cell)', result.warm_1plus1_same_cell_ms) + '   (target ≤ 3 ms)',
     line('warm 1+i round trip (new cell each time)', result.warm_1plusI_new_cell_ms),

@@ -70,11 +70,12 @@ export class RawClient {
 
   /**
    * Spawns the kernel process (cwd: the temp dir unless given) with the kernelspec's argv
-   * (`cnnlab kernel run {connection_file}`), or with `node dist/kernel/main.js` when `direct`.
+   * (`cnnlab kernel run {connection_file}`), or with `node dist/kernel/main.js` when `direct`, or
+   * with `argvOverride` (`{connection_file}` is replaced).
    */
-  start(cwd = this.dir, direct = false): ChildProcess {
-    const argv = direct ? [process.execPath, path.join(packageRoot(), 'dist', 'kernel', 'main.js'), '{connection_file}']
-      : kernelSpec().argv as string[];
+  start(cwd = this.dir, direct = false, argvOverride?: string[]): ChildProcess {
+    const argv = argvOverride ?? (direct ? [process.execPath, path.join(packageRoot(), 'dist', 'kernel', 'main.js'), '{connection_file}']
+      : kernelSpec().argv as string[]);
     const args = argv.slice(1).map((a) => (a === '{connection_file}' ? this.connectionFile : a));
     this.proc = spawn(argv[0], args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr!.on('data', (d) => { this.stderr += d; });
