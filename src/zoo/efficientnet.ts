@@ -80,7 +80,7 @@ export class EfficientNet extends Module {
 
 /**
  * torchvision's b0–b7: width, depth, resolution, dropout. The paper's φ is not published per model; `phi` here is
- * the φ whose γ^φ·224 is nearest the published resolution (b1 → 0.5, b2 → 1 ...), shown for comparison with
+ * the φ with γ^φ·224 = the published resolution (b1 → 0.494, b2 → 1.066 ...), shown for comparison with
  * α^φ, β^φ: the released models round these by hand.
  */
 const VARIANTS: [number, number, number, number, number, Record<string, number | string>][] = [
