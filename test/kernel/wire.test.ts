@@ -97,6 +97,24 @@ describe('kernel over raw ZeroMQ', () => {
     expect(result(r)).toBe("'end'");
   });
 
+  it('answers connect_request with the ports of the connection file', async () => {
+    const r = await c.request('connect_request', {}).done;
+    expect(r.reply.content).toMatchObject({ status: 'ok', shell_port: c.conn.shell_port, iopub_port: c.conn.iopub_port,
+      stdin_port: c.conn.stdin_port, hb_port: c.conn.hb_port, control_port: c.conn.control_port });
+  });
+
+  it('store_history: false runs the cell without counting it or recording it', async () => {
+    const a = await c.execute('"counted"').done;
+    const n = a.reply.content.execution_count as number;
+    const b = await c.execute('"not counted"', { store_history: false }).done;
+    expect(b.reply.content.execution_count).toBe(n);
+    expect(result(b)).toBe("'not counted'");
+    const d = await c.execute('"counted again"').done;
+    expect(d.reply.content.execution_count).toBe(n + 1);
+    const h = await c.request('history_request', { hist_access_type: 'tail', n: 2, output: false, raw: true }).done;
+    expect((h.reply.content.history as unknown[][]).map((e) => e[2])).toEqual(['"counted"', '"counted again"']);
+  });
+
   it('exits on shutdown_request', async () => {
     const exited = new Promise<number | null>((r) => c.proc!.once('exit', (code) => r(code)));
     const r = await c.request('shutdown_request', { restart: false }, { channel: 'control' }).done;
