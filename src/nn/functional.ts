@@ -254,18 +254,28 @@ export interface ResizeAttrs {
 }
 
 /**
- * A float32 scale `s` for one axis such that ONNX Runtime's output size floor(in·s) (computed in float)
- * and the exact product both give `out`, as close to out/in as possible (1 ulp up when out/in rounds down).
+ * A float32 scale for one axis, as close to `scale` as possible, with which ONNX Runtime's output size
+ * floor(in·s) (computed in float32) and the exact product floor(in·s) both give `out` (a few ulps away
+ * from `scale` when its float32 rounding would lose or gain a pixel, e.g. 7/3 or 10·0.7).
  */
-export function resizeScale(size: number, out: number): number {
-  let s = Math.fround(out / size);
-  for (let i = 0; i < 4; i++) {
-    if (Math.floor(size * s) === out && Math.floor(Math.fround(size * s)) === out) return s;
-    const buf = new Float32Array([s]);
-    new Uint32Array(buf.buffer)[0] += 1;
-    s = buf[0];
+export function fitResizeScale(size: number, out: number, scale: number): number {
+  const ok = (s: number) => Math.floor(size * s) === out && Math.floor(Math.fround(size * s)) === out;
+  const s0 = Math.fround(scale);
+  if (ok(s0)) return s0;
+  const buf = new Float32Array(1), bits = new Uint32Array(buf.buffer);
+  for (let k = 1; k <= 16; k++) {
+    for (const dir of [1, -1]) {
+      buf[0] = s0;
+      bits[0] += dir * k;
+      if (ok(buf[0])) return buf[0];
+    }
   }
-  throw new ShapeError('resize: no float32 scale gives the output size', { expected: `${out}`, got: `input ${size}` });
+  throw new ShapeError('resize: no float32 scale gives the output size', { expected: `${out}`, got: `input ${size}, scale ${scale}` });
+}
+
+/** Scale out/in for a resize to a given size (see fitResizeScale). */
+export function resizeScale(size: number, out: number): number {
+  return fitResizeScale(size, out, out / size);
 }
 
 /**
@@ -282,13 +292,8 @@ export function resize2d(x: SymTensor, a: ResizeAttrs): SymTensor {
     scales = [resizeScale(h, oh), resizeScale(w, ow)];
   } else if (a.scale !== undefined) {
     const [sh, sw] = pair(a.scale);
-    scales = [Math.fround(sh), Math.fround(sw)];
-    // output size is floor(in·scale) in both torch and ONNX Runtime; keep them equal
-    for (const [d, s] of [[h, scales[0]], [w, scales[1]]]) {
-      if (Math.floor(d * s) !== Math.floor(Math.fround(d * s))) {
-        throw new ShapeError('resize: scale factor gives an ambiguous output size in float32', { got: `${d}·${s}`, where: x.tracer.path || '<root>', expected: 'a size instead of a scale factor' });
-      }
-    }
+    // PyTorch's output size: floor(in · scale) in double precision; its source index uses 1/scale
+    scales = [fitResizeScale(h, Math.floor(h * sh), sh), fitResizeScale(w, Math.floor(w * sw), sw)];
   } else throw new CnnlabError('resize needs a size or a scale factor', { where: x.tracer.path || '<root>' });
   const attrs: Record<string, AttrValue> = mode === 'bilinear'
     ? { mode: attr.string('linear'), coordinate_transformation_mode: attr.string(a.alignCorners ? 'align_corners' : 'half_pixel') }

@@ -2,6 +2,7 @@ import { ConfigError, ShapeError, fmtShape } from '../../errors';
 import * as F from '../functional';
 import { Module } from '../module';
 import { SymTensor } from '../trace';
+import { Tensor } from '../../tensor/tensor';
 import { checkIntPair, checkNCHW, checkRange, whereOf } from './check';
 import { checkPositiveInt } from './conv';
 
@@ -22,6 +23,19 @@ function checkPool(layer: string, kernel: F.Pair, stride: F.Pair | undefined, pa
   return { k, s, p, d };
 }
 
+/** Whether some output window of a (dilated) max pool has no tap inside the input. */
+function hasEmptyWindow(size: number, out: number, k: number, stride: number, pad: number, dil: number): boolean {
+  for (let o = 0; o < out; o++) {
+    let inside = false;
+    for (let j = 0; j < k && !inside; j++) {
+      const t = o * stride - pad + j * dil;
+      inside = t >= 0 && t < size;
+    }
+    if (!inside) return true;
+  }
+  return false;
+}
+
 export interface MaxPool2dOptions {
   /** default: the kernel size */
   stride?: F.Pair;
@@ -40,7 +54,12 @@ export class MaxPool2d extends Module {
   forward(x: SymTensor): SymTensor {
     checkNCHW(x, 'MaxPool2d');
     const { k, s, p, d } = this.r;
-    return F.maxPool2d(x, { kernel: k, stride: s, padding: p, dilation: d, ceilMode: this.opts.ceilMode });
+    const y = F.maxPool2d(x, { kernel: k, stride: s, padding: p, dilation: d, ceilMode: this.opts.ceilMode });
+    if (![0, 1].some((i) => hasEmptyWindow(x.shape[2 + i], y.shape[2 + i], k[i], s[i], p[i], d[i]))) return y;
+    // a dilated window that sees only padding: PyTorch gives −∞, ONNX Runtime the lowest float32
+    const lowest = new Tensor('float32', Float32Array.of(-3.4028234663852886e38), []);
+    const isLowest = x.tracer.emit('Equal', [y, lowest])[0];
+    return x.tracer.emit('Where', [isLowest, new Tensor('float32', Float32Array.of(-Infinity), []), y])[0];
   }
   override extraRepr(): string {
     const { k, s, p, d } = this.r;

@@ -57,7 +57,7 @@ export class Upsample extends Module {
   forward(x: SymTensor): SymTensor {
     checkNCHW(x, 'Upsample');
     if (this.scaleFactor) {
-      const out = [0, 1].map((i) => Math.floor(x.shape[2 + i] * Math.fround(this.scaleFactor![i])));
+      const out = [0, 1].map((i) => Math.floor(x.shape[2 + i] * this.scaleFactor![i]));
       if (out.some((v) => v < 1)) {
         throw new ShapeError('Upsample: output would be empty', { expected: 'input · scaleFactor ≥ 1', got: `${fmtShape(x.shape)} · ${fmtShape(this.scaleFactor)}`, where: whereOf(x) });
       }
