@@ -123,6 +123,7 @@ register(
       mmacs_alpha0_75: 325, mmacs_alpha0_5: 149, mmacs_alpha0_25: 41,
       mmacs_r192: 418, mmacs_r160: 290, mmacs_r128: 186,
       names: 'timm mobilenetv1_100 (timm ≥ 1.0.9)',
+      mmacs_convention: 'conv + FC, to the nearest million; 160: the conv-only count (289.65 M) = 569·(160/224)²',
     },
     options: {
       alpha: { allowed: MOBILENET_V1_ALPHAS, default: 1, doc: 'width multiplier α (Table 6)' },

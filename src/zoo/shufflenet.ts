@@ -103,7 +103,8 @@ register(
   {
     name: 'shufflenet_v1', family: 'shufflenet', paper: SHUFFLENET_V1_PAPER, inputSize: [3, 224, 224],
     // Table 1 complexity (MFLOPs in the paper = million mult-adds) of ShuffleNet 1× by groups
-    reported: { mmacs: 137, mmacs_g1: 143, mmacs_g2: 140, mmacs_g3: 137, mmacs_g4: 133, mmacs_g8: 137, top1_err_g3: 32.6 },
+    reported: { mmacs: 137, mmacs_g1: 143, mmacs_g2: 140, mmacs_g3: 137, mmacs_g4: 133, mmacs_g8: 137, top1_err_g3: 32.6,
+      mmacs_convention: 'convolutions only (the FC layer is not counted): cnnlab conv MACs round to all five' },
     options: {
       groups: { allowed: SHUFFLENET_V1_GROUPS, default: 3, doc: 'groups of the pointwise convolutions' },
       scale: { allowed: SHUFFLENET_V1_SCALES, default: 1, doc: 'ShuffleNet s×: filters × s' },
