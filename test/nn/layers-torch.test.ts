@@ -85,6 +85,15 @@ describe('fixtures', () => {
   });
 });
 
+describe('repr', () => {
+  it("prints each layer as PyTorch's repr does", () => {
+    const notTorch = new Set(['GlobalAvgPool', 'GlobalMaxPool', 'Concat', 'Add', 'Mul']);
+    const cases = meta.cases.filter((c) => !notTorch.has(c.kind));
+    expect(cases.length).toBeGreaterThan(80);
+    for (const c of cases) expect(buildLayer(c.kind, c.args).toString(), c.id).toBe(c.torch);
+  });
+});
+
 for (const kind of kinds) {
   describe(`${kind} against PyTorch`, () => {
     for (const c of meta.cases.filter((x) => x.kind === kind)) {

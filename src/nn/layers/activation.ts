@@ -2,7 +2,7 @@ import * as F from '../functional';
 import { Module } from '../module';
 import { SymTensor } from '../trace';
 import { ConfigError } from '../../errors';
-import { checkDim, checkRange, whereOf } from './check';
+import { checkDim, checkRange, pyFloat, whereOf } from './check';
 
 export class ReLU extends Module {
   constructor(readonly inplace = false) { super(); }
@@ -53,7 +53,7 @@ export class LeakyReLU extends Module {
     checkRange(negativeSlope, 'negative_slope', -1e30, 1e30, `LeakyReLU(negative_slope=${negativeSlope})`);
   }
   forward(x: SymTensor): SymTensor { return F.leakyRelu(x, this.negativeSlope); }
-  override extraRepr(): string { return `negative_slope=${this.negativeSlope}${this.inplace ? ', inplace=True' : ''}`; }
+  override extraRepr(): string { return `negative_slope=${pyFloat(this.negativeSlope)}${this.inplace ? ', inplace=True' : ''}`; }
 }
 
 /** ELU(alpha): x for x > 0, alpha·(eˣ − 1) otherwise. */
@@ -63,7 +63,7 @@ export class ELU extends Module {
     checkRange(alpha, 'alpha', -1e30, 1e30, `ELU(alpha=${alpha})`);
   }
   forward(x: SymTensor): SymTensor { return F.elu(x, this.alpha); }
-  override extraRepr(): string { return `alpha=${this.alpha}${this.inplace ? ', inplace=True' : ''}`; }
+  override extraRepr(): string { return `alpha=${pyFloat(this.alpha)}${this.inplace ? ', inplace=True' : ''}`; }
 }
 
 export class Tanh extends Module {

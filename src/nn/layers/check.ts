@@ -55,3 +55,17 @@ export function checkDim(dim: number, ndim: number, name: string, where: string)
   }
   return dim < 0 ? dim + ndim : dim;
 }
+
+/** A number as Python's repr prints a float (1.0, 0.0001, 1e-05), for torch-style reprs. */
+export function pyFloat(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.0`;
+  const a = Math.abs(v);
+  if (a < 1e-4 || a >= 1e16) return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return String(v);
+}
+
+/** A size argument as torch prints it: a number as given, a pair as a tuple. */
+export function pyPair(v: number | readonly number[]): string {
+  return typeof v === 'number' ? String(v) : `(${v.join(', ')})`;
+}

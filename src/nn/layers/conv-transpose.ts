@@ -90,8 +90,8 @@ export class ConvTranspose2d extends Module {
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize.join(', ')}), stride=(${this.stride.join(', ')})`;
     if (this.padding.some((p) => p !== 0)) s += `, padding=(${this.padding.join(', ')})`;
-    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=(${this.outputPadding.join(', ')})`;
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=(${this.dilation.join(', ')})`;
+    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=(${this.outputPadding.join(', ')})`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (!this.bias) s += ', bias=False';
     return s;

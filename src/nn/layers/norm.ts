@@ -4,6 +4,7 @@ import { Module } from '../module';
 import { Buffer, Parameter } from '../parameter';
 import { SymTensor } from '../trace';
 import { checkPositiveInt } from './conv';
+import { pyFloat } from './check';
 
 /** BatchNorm2d in inference mode: running statistics, `weight`, `bias`, `running_mean`, `running_var`. */
 export class BatchNorm2d extends Module {
@@ -30,6 +31,6 @@ export class BatchNorm2d extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=True, track_running_stats=True`;
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum}, affine=True, track_running_stats=True`;
   }
 }

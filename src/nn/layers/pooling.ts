@@ -3,10 +3,8 @@ import * as F from '../functional';
 import { Module } from '../module';
 import { SymTensor } from '../trace';
 import { Tensor } from '../../tensor/tensor';
-import { checkIntPair, checkNCHW, checkRange, whereOf } from './check';
+import { checkIntPair, checkNCHW, checkRange, pyFloat, pyPair, whereOf } from './check';
 import { checkPositiveInt } from './conv';
-
-const fmtPair = (p: [number, number]) => (p[0] === p[1] ? String(p[0]) : `(${p.join(', ')})`);
 
 /** PyTorch's pool checks: positive kernel/stride/dilation, 0 ≤ padding ≤ kernel/2 (integer halves). */
 function checkPool(layer: string, kernel: F.Pair, stride: F.Pair | undefined, padding: F.Pair, dilation: F.Pair): { k: [number, number]; s: [number, number]; p: [number, number]; d: [number, number] } {
@@ -62,8 +60,8 @@ export class MaxPool2d extends Module {
     return x.tracer.emit('Where', [isLowest, new Tensor('float32', Float32Array.of(-Infinity), []), y])[0];
   }
   override extraRepr(): string {
-    const { k, s, p, d } = this.r;
-    return `kernel_size=${fmtPair(k)}, stride=${fmtPair(s)}, padding=${fmtPair(p)}, dilation=${fmtPair(d)}, ceil_mode=${this.opts.ceilMode ? 'True' : 'False'}`;
+    const o = this.opts;
+    return `kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(o.stride ?? this.kernelSize)}, padding=${pyPair(o.padding ?? 0)}, dilation=${pyPair(o.dilation ?? 1)}, ceil_mode=${o.ceilMode ? 'True' : 'False'}`;
   }
 }
 
@@ -87,12 +85,10 @@ export class AvgPool2d extends Module {
     const { k, s, p } = this.r;
     return F.avgPool2d(x, { kernel: k, stride: s, padding: p, ceilMode: this.opts.ceilMode, countIncludePad: this.opts.countIncludePad });
   }
+  /** as torch prints it (ceil_mode and count_include_pad are not shown) */
   override extraRepr(): string {
-    const { k, s, p } = this.r;
-    let r = `kernel_size=${fmtPair(k)}, stride=${fmtPair(s)}, padding=${fmtPair(p)}`;
-    if (this.opts.ceilMode) r += ', ceil_mode=True';
-    if (this.opts.countIncludePad === false) r += ', count_include_pad=False';
-    return r;
+    const o = this.opts;
+    return `kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(o.stride ?? this.kernelSize)}, padding=${pyPair(o.padding ?? 0)}`;
   }
 }
 
@@ -174,7 +170,7 @@ export class LocalResponseNorm extends Module {
     checkNCHW(x, 'LocalResponseNorm');
     return F.localResponseNorm(x, this.size, this.alpha, this.beta, this.k);
   }
-  override extraRepr(): string { return `${this.size}, alpha=${this.alpha}, beta=${this.beta}, k=${this.k}`; }
+  override extraRepr(): string { return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`; }
 }
 
 /** ShuffleNet's channel shuffle (torch.nn.ChannelShuffle). */

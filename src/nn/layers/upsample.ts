@@ -2,7 +2,7 @@ import { ConfigError, ShapeError, fmtShape } from '../../errors';
 import * as F from '../functional';
 import { Module } from '../module';
 import { SymTensor } from '../trace';
-import { checkChoice, checkNCHW, whereOf } from './check';
+import { checkChoice, checkNCHW, pyFloat, whereOf } from './check';
 
 export type UpsampleMode = F.ResizeMode;
 export const UPSAMPLE_MODES: readonly UpsampleMode[] = ['nearest', 'nearest-exact', 'bilinear'];
@@ -29,9 +29,13 @@ export class Upsample extends Module {
   readonly size?: [number, number];
   readonly scaleFactor?: [number, number];
   readonly alignCorners?: boolean;
+  private readonly sizeArg?: F.Pair;
+  private readonly scaleArg?: F.Pair;
 
   constructor(opts: UpsampleOptions) {
     super();
+    this.sizeArg = opts.size;
+    this.scaleArg = opts.scaleFactor;
     const where = `Upsample(${JSON.stringify(opts)})`;
     this.mode = checkChoice(opts.mode ?? 'nearest', 'upsampling mode', UPSAMPLE_MODES, where);
     if ((opts.size === undefined) === (opts.scaleFactor === undefined)) {
@@ -65,12 +69,13 @@ export class Upsample extends Module {
     return F.resize2d(x, { size: this.size, scale: this.scaleFactor, mode: this.mode, alignCorners: this.alignCorners });
   }
 
+  /** as torch prints it: size as given or the scale factor as floats, the mode unquoted */
   override extraRepr(): string {
-    const p = (v: [number, number]) => (v[0] === v[1] ? String(v[0]) : `(${v.join(', ')})`);
-    let s = this.size ? `size=${p(this.size)}` : `scale_factor=${p(this.scaleFactor!.map((v) => Number(v.toFixed(6))) as [number, number])}`;
-    s += `, mode='${this.mode}'`;
-    if (this.mode === 'bilinear' && this.alignCorners) s += ', align_corners=True';
-    return s;
+    const sf = this.scaleFactor;
+    const s = this.size
+      ? `size=${this.size[0] === this.size[1] && typeof this.sizeArg === 'number' ? this.size[0] : `(${this.size.join(', ')})`}`
+      : `scale_factor=${typeof this.scaleArg === 'number' ? pyFloat(sf![0]) : `(${sf!.map(pyFloat).join(', ')})`}`;
+    return `${s}, mode=${this.mode}`;
   }
 }
 
