@@ -80,8 +80,57 @@ function patchTypeScript(opts: CompilerOptions): any {
     if (!o.types) o.types = ['node'];
     o.inlineSourceMap = true;
     o.sourceMap = false;
-    return real.createWatchCompilerHost(rootFiles, o, ...rest);
+    const args = [...rest];
+    // tslab passes no createProgram, so TypeScript uses its incremental builder, which recomputes
+    // the reference graph of every file (all of lib, @types/node and the cnnlab API) per cell.
+    if (args[1] == null && process.env.CNNLAB_KERNEL_BUILDER !== 'full') args[1] = createLightBuilder;
+    return real.createWatchCompilerHost(rootFiles, o, ...args);
   };
+
+  /**
+   * A builder-program stand-in over a plain Program with what tslab's converter and the watch
+   * program use: the program, diagnostics, emit, and the transitive import closure of a file.
+   */
+  function createLightBuilder(rootNames: string[], options: any, host: any, old: any, configDiags: any, projectReferences: any) {
+    const program = real.createProgram({
+      rootNames, options, host, oldProgram: old?.getProgramOrUndefined?.(), configFileParsingDiagnostics: configDiags, projectReferences,
+    });
+    // tslab reads the cell's `locals`, which exist once files are bound: create the checker now
+    // (TypeScript's builder does the same).
+    program.getTypeChecker();
+    let released = false;
+    return {
+      getProgram: () => program,
+      getProgramOrUndefined: () => (released ? undefined : program),
+      releaseProgram: () => { released = true; },
+      getCompilerOptions: () => program.getCompilerOptions(),
+      getSourceFile: (f: string) => program.getSourceFile(f),
+      getSourceFiles: () => program.getSourceFiles(),
+      getOptionsDiagnostics: (ct?: unknown) => program.getOptionsDiagnostics(ct),
+      getGlobalDiagnostics: (ct?: unknown) => program.getGlobalDiagnostics(ct),
+      getConfigFileParsingDiagnostics: () => program.getConfigFileParsingDiagnostics(),
+      getSyntacticDiagnostics: (sf?: unknown, ct?: unknown) => program.getSyntacticDiagnostics(sf, ct),
+      getDeclarationDiagnostics: (sf?: unknown, ct?: unknown) => program.getDeclarationDiagnostics(sf, ct),
+      getSemanticDiagnostics: (sf?: unknown, ct?: unknown) => program.getSemanticDiagnostics(sf, ct),
+      emit: (sf?: unknown, wf?: unknown, ct?: unknown, dts?: boolean, tr?: unknown) => program.emit(sf, wf, ct, dts, tr),
+      getCurrentDirectory: () => program.getCurrentDirectory(),
+      getAllDependencies: (sf: any) => {
+        const seen = new Set<string>([sf.fileName]);
+        const queue = [sf];
+        while (queue.length) {
+          const f = queue.pop();
+          f?.resolvedModules?.forEach((r: any) => {
+            const name: string | undefined = r?.resolvedModule?.resolvedFileName ?? r?.resolvedFileName;
+            if (!name || seen.has(name)) return;
+            seen.add(name);
+            const dep = program.getSourceFile(name);
+            if (dep) queue.push(dep);
+          });
+        }
+        return [...seen];
+      },
+    };
+  }
 
   patched.transpileModule = (input: string, topts: any) => {
     const re = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;

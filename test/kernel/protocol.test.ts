@@ -17,7 +17,8 @@ let nbDir: string;
 beforeAll(async () => {
   // A notebook directory far from the project: 'cnnlab' and @types/node must still resolve.
   nbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnnlab-far-nb-'));
-  fs.writeFileSync(path.join(nbDir, 'helper.ts'), 'export function twice(x: number): number {\n  return 2 * x;\n}\n');
+  fs.writeFileSync(path.join(nbDir, 'factor.ts'), 'export const FACTOR: number = 2;\n');
+  fs.writeFileSync(path.join(nbDir, 'helper.ts'), 'import { FACTOR } from "./factor";\nexport function twice(x: number): number {\n  return FACTOR * x;\n}\n');
   server = await startServer(nbDir);
   kernel = await server.kernels.startNew({ name: 'cnnlab' });
   const info = await kernel.info;
