@@ -30,6 +30,13 @@ afterAll(async () => {
   if (nbDir) fs.rmSync(nbDir, { recursive: true, force: true });
 });
 
+/** Resolves once the kernel has published execute_input for this request (it is then running it), plus 300 ms. */
+function started(future: Kernel.IShellFuture): Promise<void> {
+  return new Promise((resolve) => {
+    future.onIOPub = (m) => { if (m.header.msg_type === 'execute_input') setTimeout(resolve, 300); };
+  });
+}
+
 const plain = (m: KernelMessage.IIOPubMessage) => ((m.content as { data: Record<string, unknown> }).data['text/plain']);
 
 describe('cnnlab kernel protocol', () => {
@@ -160,7 +167,7 @@ clearOutput({ wait: true });`);
   it('interrupt_request stops a busy loop and keeps state', async () => {
     await exec(kernel, 'let keep = 41;');
     const future = kernel.requestExecute({ code: 'let spins = 0;\nwhile (true) { spins++; }' });
-    await new Promise((r) => setTimeout(r, 1500));
+    await started(future);
     await kernel.interrupt();
     const reply = (await future.done) as KernelMessage.IExecuteReplyMsg;
     expect(reply.content.status).toBe('error');
@@ -171,7 +178,7 @@ clearOutput({ wait: true });`);
 
   it('interrupt_request stops a pending await', async () => {
     const future = kernel.requestExecute({ code: 'await new Promise((r) => setTimeout(r, 60000));\n"done"' });
-    await new Promise((r) => setTimeout(r, 800));
+    await started(future);
     await kernel.interrupt();
     const reply = (await future.done) as KernelMessage.IExecuteReplyMsg;
     expect(reply.content.status).toBe('error');

@@ -41,6 +41,7 @@ export function jupyterEnv(): { dir: string; env: NodeJS.ProcessEnv } {
     JUPYTER_CONFIG_DIR: path.join(dir, 'config'),
     JUPYTER_PLATFORM_DIRS: '1',
     IPYTHONDIR: path.join(dir, 'ipython'),
+    PYTHONDONTWRITEBYTECODE: '1',
   };
   return { dir, env };
 }

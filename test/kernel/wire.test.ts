@@ -67,7 +67,11 @@ describe('kernel over raw ZeroMQ', () => {
   it('SIGINT stops a busy loop (interrupt_mode signal) and keeps state', async () => {
     await c.execute('let kept = "still here";').done;
     const run = c.execute('let n = 0;\nwhile (true) { n++; }');
-    await new Promise((r) => setTimeout(r, 700));
+    // Once execute_input is out, the kernel is running (or compiling) this cell.
+    while (!c.allIopub.some((m) => m.parent_header.msg_id === run.msgId && m.header.msg_type === 'execute_input')) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 300));
     c.proc!.kill('SIGINT');
     const r = await run.done;
     expect(r.reply.content.status).toBe('error');
