@@ -87,16 +87,23 @@ describe('cnnlab kernel protocol', () => {
     const r = await exec(kernel, `const h = display({ 'text/plain': 'one', 'text/html': '<p>one</p>' }, { raw: true, displayId: 'd1' });
 h.update({ 'text/plain': 'two', 'text/html': '<p>two</p>' }, { raw: true });
 display('three', { displayId: 'd1', update: true });
+display('four', { displayId: 'd1' });
+display('five', { displayId: 'd1', update: false });
 clearOutput({ wait: true });`);
     expect(r.reply.status).toBe('ok');
+    // @jupyterlab/services re-delivers a display_data whose display_id it knows as an
+    // update_display_data (same msg_id) before the message itself: keep what the kernel sent.
+    const sent = r.outputs.filter((m, i) => !r.outputs.slice(i + 1).some((n) => n.header.msg_id === m.header.msg_id));
+    r.outputs.splice(0, r.outputs.length, ...sent);
     const types = r.outputs.map((m) => m.header.msg_type);
-    expect(types).toEqual(['display_data', 'update_display_data', 'update_display_data', 'clear_output']);
+    expect(types, JSON.stringify(r.outputs.map((m) => [m.header.msg_type, m.content]))).toEqual(['display_data', 'update_display_data', 'update_display_data', 'update_display_data', 'display_data', 'clear_output']);
+    expect(plain(r.outputs[3])).toBe("'four'");
     const c0 = r.outputs[0].content as { data: Record<string, string>; transient: { display_id: string } };
     expect(c0.data).toEqual({ 'text/plain': 'one', 'text/html': '<p>one</p>' });
     expect(c0.transient.display_id).toBe('d1');
     expect((r.outputs[1].content as { data: Record<string, string> }).data['text/html']).toBe('<p>two</p>');
     expect((r.outputs[2].content as { transient: { display_id: string } }).transient.display_id).toBe('d1');
-    expect((r.outputs[3].content as { wait: boolean }).wait).toBe(true);
+    expect((r.outputs[5].content as { wait: boolean }).wait).toBe(true);
     // display() as the last expression shows the object once, not also its handle.
     const once = await exec(kernel, 'display("shown once")');
     expect(once.outputs.map((m) => m.header.msg_type)).toEqual(['display_data']);
