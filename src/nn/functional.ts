@@ -329,3 +329,31 @@ export function localResponseNorm(x: SymTensor, size: number, alpha = 1e-4, beta
   const den = emit(x, 'Pow', [add(mul(reshape(avg, [0, ...x.shape.slice(1)]), scalar(alpha)), scalar(k)), scalar(beta)]);
   return emit(x, 'Div', [x, den]);
 }
+
+export type PadMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+/**
+ * Pads H and W by [top, left, bottom, right] as torch.nn.functional.pad does: zeros → Pad constant,
+ * reflect → Pad reflect, replicate → Pad edge, circular → wrap-around by Slice + Concat (ONNX's 'wrap'
+ * needs opset 19). Reflect needs pads < the size, circular pads ≤ the size (PyTorch's rules).
+ */
+export function pad2d(x: SymTensor, pads: readonly [number, number, number, number], mode: PadMode = 'zeros'): SymTensor {
+  const [t, l, b, r] = pads;
+  if (!t && !l && !b && !r) return x;
+  const [h, w] = x.shape.slice(2);
+  const where = x.tracer.path || '<root>';
+  const limit = mode === 'reflect' ? [h - 1, w - 1] : mode === 'circular' ? [h, w] : [Infinity, Infinity];
+  if (Math.max(t, b) > limit[0] || Math.max(l, r) > limit[1]) {
+    throw new ShapeError(`${mode} padding larger than the input allows`, {
+      expected: `padding ≤ ${mode === 'reflect' ? 'size − 1' : 'size'} on each axis (input ${fmtShape(x.shape)})`, got: `pads [top ${t}, left ${l}, bottom ${b}, right ${r}]`, where,
+    });
+  }
+  if (mode === 'circular') {
+    let y = x;
+    if (t || b) y = concat([...(t ? [slice(y, [h - t], [h], [2])] : []), y, ...(b ? [slice(y, [0], [b], [2])] : [])], 2);
+    if (l || r) y = concat([...(l ? [slice(y, [w - l], [w], [3])] : []), y, ...(r ? [slice(y, [0], [r], [3])] : [])], 3);
+    return y;
+  }
+  const onnxMode = mode === 'zeros' ? 'constant' : mode === 'replicate' ? 'edge' : 'reflect';
+  return emit(x, 'Pad', [x, int64s([0, 0, t, l, 0, 0, b, r])], { mode: attr.string(onnxMode) });
+}

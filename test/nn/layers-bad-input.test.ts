@@ -49,6 +49,11 @@ describe('Conv2d', () => {
   it('unknown padding mode', () => {
     caught(() => new nn.Conv2d(3, 8, 3, { padding: 'full' as 'same' }), ConfigError, ['unknown padding mode', "'same' or 'valid'", "'full'"]);
     caught(() => new nn.Conv2d(3, 8, 3, { padding: 'same', stride: 2 }), ConfigError, ["'same' needs stride 1", 'stride 2×2']);
+    caught(() => new nn.Conv2d(3, 8, 3, { padding: 1, paddingMode: 'mirror' as 'reflect' }), ConfigError, ['unknown padding_mode', "'zeros', 'reflect', 'replicate', 'circular'", '"mirror"']);
+  });
+  it('reflect/circular padding larger than the input allows, at trace time', () => {
+    caught(() => traceNested(new nn.Conv2d(2, 2, 5, { padding: 2, paddingMode: 'reflect' }), [1, 2, 2, 6]), ShapeError, ['reflect padding larger than the input allows', 'size − 1', 'top 2', PATH]);
+    caught(() => traceNested(new nn.Conv2d(2, 2, 7, { padding: 3, paddingMode: 'circular' }), [1, 2, 8, 2]), ShapeError, ['circular padding larger than the input allows', 'left 3', PATH]);
   });
   it('wrong input channel count, at trace time with the module path', () => {
     const e = caught(() => traceNested(new nn.Conv2d(3, 8, 3), [1, 4, 8, 8]), ShapeError, ['input has 4 channels', '[N, 3, H, W]', '[1, 4, 8, 8]', PATH]);

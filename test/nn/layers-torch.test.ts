@@ -25,7 +25,7 @@ function get(key: string): Tensor<'float32'> {
 export function buildLayer(kind: string, a: Record<string, any>): nn.Module {
   switch (kind) {
     case 'Conv2d':
-      return new nn.Conv2d(a.in_channels, a.out_channels, a.kernel_size, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups, bias: a.bias });
+      return new nn.Conv2d(a.in_channels, a.out_channels, a.kernel_size, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups, bias: a.bias, paddingMode: a.padding_mode });
     case 'ConvTranspose2d':
       return new nn.ConvTranspose2d(a.in_channels, a.out_channels, a.kernel_size, { stride: a.stride, padding: a.padding, outputPadding: a.output_padding, dilation: a.dilation, groups: a.groups, bias: a.bias });
     case 'BatchNorm2d': return new nn.BatchNorm2d(a.num_features, a.eps);

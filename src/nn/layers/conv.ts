@@ -3,7 +3,7 @@ import * as F from '../functional';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { SymTensor } from '../trace';
-import { checkIntPair, whereOf } from './check';
+import { checkChoice, checkIntPair, whereOf } from './check';
 
 export interface Conv2dOptions {
   stride?: F.Pair;
@@ -12,7 +12,11 @@ export interface Conv2dOptions {
   dilation?: F.Pair;
   groups?: number;
   bias?: boolean;
+  /** how the border is padded (PyTorch's `padding_mode`): 'zeros' (default), 'reflect', 'replicate', 'circular' */
+  paddingMode?: F.PadMode;
 }
+
+export const PADDING_MODES: readonly F.PadMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 export function checkPositiveInt(v: number, name: string, where: string): void {
   if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`${name} must be a positive integer`, { expected: 'an integer ≥ 1', got: String(v), where });
@@ -27,6 +31,7 @@ export class Conv2d extends Module {
   readonly padding: F.Pair | 'same' | 'valid';
   readonly dilation: [number, number];
   readonly groups: number;
+  readonly paddingMode: F.PadMode;
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: F.Pair, opts: Conv2dOptions = {}) {
     super();
@@ -39,6 +44,7 @@ export class Conv2d extends Module {
     this.groups = opts.groups ?? 1;
     checkPositiveInt(this.groups, 'groups', where);
     this.padding = opts.padding ?? 0;
+    this.paddingMode = checkChoice(opts.paddingMode ?? 'zeros', 'padding_mode', PADDING_MODES, where);
     if (typeof this.padding === 'string') {
       if (this.padding !== 'same' && this.padding !== 'valid') {
         throw new ConfigError('unknown padding mode', { expected: "a number, [h, w], 'same' or 'valid'", got: `'${this.padding}'`, where });
@@ -77,7 +83,12 @@ export class Conv2d extends Module {
     if (x.shape[1] !== this.inChannels) {
       throw new ShapeError(`Conv2d: input has ${x.shape[1]} channels`, { expected: `[N, ${this.inChannels}, H, W] (weight ${fmtShape(this.weight.shape)})`, got: fmtShape(x.shape), where });
     }
-    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.resolvePads(), dilation: this.dilation, groups: this.groups });
+    const pads = this.resolvePads();
+    if (this.paddingMode !== 'zeros') {
+      const p = F.pad2d(x, [pads[0], pads[1], pads[2], pads[3]], this.paddingMode);
+      return F.conv2d(p, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+    }
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: pads, dilation: this.dilation, groups: this.groups });
   }
 
   override extraRepr(): string {
@@ -86,6 +97,7 @@ export class Conv2d extends Module {
     if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=(${this.dilation.join(', ')})`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (!this.bias) s += ', bias=False';
+    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
     return s;
   }
 }
