@@ -11,7 +11,7 @@ import { Worker } from 'worker_threads';
 import { TextDecoder } from 'util';
 import Module from 'module';
 import { ConnectionInfo, Message, Signer, newMessage, parseMessage, replyTo, serializeMessage, setUsername } from './wire';
-import { CompilerClient, Executor, CellResult } from './executor';
+import { CompilerClient, Executor, CellResult, InterruptedError } from './executor';
 import type { ControlToMain, MainToControl } from './control';
 import * as api from './api';
 import { packageRoot, kernelDistDir } from './paths';
@@ -197,7 +197,7 @@ export class Kernel {
     if (this.pendingInput) {
       const p = this.pendingInput;
       this.pendingInput = null;
-      p.reject(new (require('./executor').InterruptedError)());
+      p.reject(new InterruptedError());
     }
     if (this.running) this.executor.interrupt();
   }
