@@ -58,7 +58,7 @@ describe('bilinear resize (align_corners=False)', () => {
       const t = randn(dims, 7);
       const data = t.data;
       const g = new Up(outS).trace(dims);
-      expect(g.outputs[0].shape.slice(2)).toEqual(outS);
+      expect(g.outputs[0].shape!.slice(2)).toEqual(outS);
       const y = await runGraph(g, { input: t });
       const want = naive(data, dims, outS[0], outS[1]);
       let m = 0;

@@ -10,7 +10,7 @@ describe('SpatialPyramidPool vs torch max pooling', () => {
       const x = npy(c.x), want = npy(c.y);
       const m = new SpatialPyramidPool(c.levels, c.rule);
       const g = m.trace([...x.dims]);
-      expect(g.outputs[0].shape.slice(1)).toEqual([m.outputLength(x.dims[1])]);
+      expect(g.outputs[0].shape!.slice(1)).toEqual([m.outputLength(x.dims[1])]);
       const y = await runGraph(g, { input: x });
       expect(maxAbs(y, want)).toBe(0);
     });
@@ -21,7 +21,7 @@ describe('SpatialPyramidPool vs torch max pooling', () => {
       const g = new SpatialPyramidPool([6, 3, 2, 1], rule).trace([1, 256, 13, 13]);
       const pools = g.nodes.filter((n) => n.op === 'MaxPool' || n.op === 'GlobalMaxPool');
       expect(pools.length).toBe(4);
-      expect(g.outputs[0].shape).toEqual(['N', 12800].slice(0, 0).concat([g.outputs[0].shape[0], 12800]));
+      expect(g.outputs[0].shape![1]).toBe(12800);
     }
     expect(sppPaperWindow(13, 6)).toEqual({ window: 3, stride: 2, bins: 6 });
     expect(sppPaperWindow(10, 6)).toEqual({ window: 2, stride: 1, bins: 9 });
@@ -29,7 +29,7 @@ describe('SpatialPyramidPool vs torch max pooling', () => {
 
   it('adaptive gives a fixed length for any size; the paper rule fails where it does not give n bins', () => {
     const m = new SpatialPyramidPool([4, 2, 1]);
-    for (const s of [[1, 1], [5, 9], [17, 23]]) expect(m.trace([1, 8, ...s]).outputs[0].shape[1]).toBe(8 * 21);
+    for (const s of [[1, 1], [5, 9], [17, 23]]) expect(m.trace([1, 8, ...s]).outputs[0].shape![1]).toBe(8 * 21);
     expect(() => new SpatialPyramidPool([6, 3, 2, 1], 'paper').trace([1, 8, 10, 10])).toThrow(ShapeError);
     expect(() => new SpatialPyramidPool([6, 3, 2, 1], 'paper').trace([1, 8, 10, 10])).toThrow(/9×9 bins/);
     expect(() => new SpatialPyramidPool([], 'paper')).toThrow(ConfigError);

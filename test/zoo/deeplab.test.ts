@@ -51,7 +51,7 @@ describe('deeplabv3_resnet50/101 (torchvision)', () => {
     expect(new Set(dilations(g16, 'backbone.layer3.1.'))).toEqual(new Set([1]));
     expect(new Set(dilations(g16, 'backbone.layer4.1.'))).toEqual(new Set([1, 2]));
     expect(g16.values.get(g16.moduleOutputs.get('classifier')!)!.shape).toEqual([1, 21, 33, 33]);
-    expect(g16.outputs[0].shape.slice(1)).toEqual([21, 520, 520]);
+    expect(g16.outputs[0].shape!.slice(1)).toEqual([21, 520, 520]);
   });
 
   it('build, trace, export and run on CPU; logits upsampled to the input size (also odd sizes)', async () => {
@@ -76,7 +76,7 @@ describe('deeplabv3plus', () => {
     expect(m.stateDict().get('classifier.classifier.6.weight')!.dims).toEqual([21, 256, 1, 1]);
     const g = m.trace(zoo.inputShape('deeplabv3plus'));
     expect(dilations(g, 'classifier.aspp.convs')).toEqual([1, 6, 12, 18, 1]);
-    expect(g.outputs[0].shape.slice(1)).toEqual([21, 512, 512]);
+    expect(g.outputs[0].shape!.slice(1)).toEqual([21, 512, 512]);
     // parameters: ResNet-101 backbone + ASPP + decoder, counted from the parts
     expect(m.numParameters()).toBe(59_344_309);
     expect(zoo.create('deeplabv3plus', { backbone: 'resnet50' }).numParameters()).toBe(40_352_181);

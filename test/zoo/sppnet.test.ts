@@ -40,7 +40,7 @@ describe('sppnet_zf5', () => {
 
   it("the paper's bin rule works at 224 (conv5 13×13) and fails where it does not give n bins", () => {
     const m = zoo.create('sppnet_zf5', { sppRule: 'paper' });
-    expect(m.trace([1, 3, 224, 224]).outputs[0].shape.slice(1)).toEqual([1000]);
+    expect(m.trace([1, 3, 224, 224]).outputs[0].shape!.slice(1)).toEqual([1000]);
     expect(() => m.trace([1, 3, 180, 180])).toThrow(ShapeError);
     expect(() => m.trace([1, 3, 180, 180])).toThrow(/SPP level 6/);
   });
@@ -49,7 +49,7 @@ describe('sppnet_zf5', () => {
     const trunk = new nn.Sequential(new nn.Conv2d(3, 8, 3, { stride: 2 }), new nn.ReLU());
     const m = sppHead(trunk, 8, { levels: [4, 2, 1], hidden: 32, numClasses: 7 });
     expect(m.numParameters()).toBe(3 * 8 * 9 + 8 + 8 * 21 * 32 + 32 + 32 * 32 + 32 + 32 * 7 + 7);
-    expect(m.trace([1, 3, 41, 29]).outputs[0].shape.slice(1)).toEqual([7]);
+    expect(m.trace([1, 3, 41, 29]).outputs[0].shape!.slice(1)).toEqual([7]);
   });
 
   it('list and bad options', () => {
