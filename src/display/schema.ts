@@ -10,3 +10,10 @@ export const MIME = {
   maptable: 'application/vnd.cnnlab.maptable+json',
 } as const;
 export type CnnlabMime = (typeof MIME)[keyof typeof MIME];
+
+/** application/vnd.cnnlab.summary+json and application/vnd.cnnlab.graph+json */
+export type { SummaryData, SummaryRow, SummaryTotals, OtherOpCategory, GraphData, GraphNodeData, GraphEdgeData, GraphBlockData } from './analysis-schema';
+/** application/vnd.cnnlab.prcurve+json and application/vnd.cnnlab.maptable+json */
+export type { PrCurveData, PrCurveClass, MapTableData, MapTableRow, DetEvalStyle } from './det-schema';
+/** application/vnd.cnnlab.featuremaps+json */
+export type { FeatureMapsData } from './featuremaps';

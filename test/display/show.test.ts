@@ -1,0 +1,60 @@
+/**
+ * The public surface of DESIGN.md, imported from the package root: `show` verbs give the same
+ * bundles as the objects they wrap, and refuse what is not theirs with a typed error.
+ */
+import { expect, it } from 'vitest';
+import { analysis, ConfigError, det, JUPYTER_DISPLAY, MIME, nn, show, Tensor, zoo } from '../../src';
+import type { GraphData, MapTableData, PrCurveData, SummaryData } from '../../src';
+
+it('show.graph / show.summary on a zoo model: the same data as analysis, totals exact', () => {
+  const m = zoo.create('resnet18');
+  const g = show.graph(m, { inputShape: [1, 3, 224, 224], depth: 1 })[JUPYTER_DISPLAY]();
+  const gd = g[MIME.graph] as GraphData;
+  expect(gd.nodes.length).toBeGreaterThan(50);
+  expect(typeof g['text/plain']).toBe('string');
+  const s = show.summary(m, [1, 3, 224, 224])[JUPYTER_DISPLAY]();
+  const sd = s[MIME.summary] as SummaryData;
+  // torchvision resnet18: 11,689,512 parameters; 1,814,073,344 MACs (DESIGN's convention)
+  expect(sd.totals.params).toBe(11_689_512);
+  expect(sd.totals.macs).toBe(1_814_073_344);
+  expect(analysis.summary(m, [1, 3, 224, 224]).json().totals.params).toBe(11_689_512);
+});
+
+it('show.featureMaps: PNG fallback and the featuremaps type', () => {
+  const t = new Tensor('float32', Float32Array.from({ length: 2 * 4 * 4 }, (_, i) => i), [1, 2, 4, 4]);
+  const b = show.featureMaps(t, { name: 'x' })[JUPYTER_DISPLAY]();
+  expect(Object.keys(b).sort()).toEqual([MIME.featuremaps, 'image/png', 'text/plain'].sort());
+});
+
+it('show.prCurves / show.mapTable on det.evaluate results', () => {
+  const gt = {
+    images: [{ id: 1 }, { id: 2 }],
+    categories: [{ id: 1, name: 'cat' }],
+    annotations: [
+      { id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], area: 100, iscrowd: 0 },
+      { id: 2, image_id: 2, category_id: 1, bbox: [0, 0, 10, 10], area: 100, iscrowd: 0 },
+    ],
+  };
+  // one hit (score 0.9), one miss ranked between (0.8), the second hit last (0.7):
+  // VOC 2010+ AP = 1·0.5 + (2/3)·0.5 = 5/6
+  const dt = [
+    { image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], score: 0.9 },
+    { image_id: 1, category_id: 1, bbox: [50, 50, 10, 10], score: 0.8 },
+    { image_id: 2, category_id: 1, bbox: [0, 0, 10, 10], score: 0.7 },
+  ];
+  const r = det.evaluate(gt, dt, { style: 'voc' });
+  const pr = show.prCurves(r)[JUPYTER_DISPLAY]()[MIME.prcurve] as PrCurveData;
+  expect(pr.classes[0].ap).toBeCloseTo(5 / 6, 12);
+  const mt = show.mapTable(r)[JUPYTER_DISPLAY]()[MIME.maptable] as MapTableData;
+  expect(mt.style).toBe('voc');
+  const c = det.evaluate(gt, dt, { style: 'coco' });
+  expect((show.prCurves(c, 0.5)[JUPYTER_DISPLAY]()[MIME.prcurve] as PrCurveData).classes).toHaveLength(1);
+  expect(() => show.prCurves({} as never)).toThrow(ConfigError);
+  expect(() => show.mapTable(null as never)).toThrow(/det.evaluate/);
+  expect(() => show.prCurves(c, 0.42)).toThrow(ConfigError);
+});
+
+it('show.graph of a module without an input shape is a typed error', () => {
+  const m = new nn.Sequential(new nn.Conv2d(3, 4, 3));
+  expect(() => show.graph(m)).toThrow(ConfigError);
+});
