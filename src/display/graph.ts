@@ -107,19 +107,35 @@ export function graphText(d: GraphData): string {
   const shape = (s: (number | string)[] | null) => (s ? `[${s.join(', ')}]` : '?');
   const byPath = new Map(d.blocks.map((b) => [b.path, b]));
   const nodeById = new Map(d.nodes.map((n) => [n.id, n]));
-  const emitNodes = (ids: string[], indent: string) => {
-    for (const id of ids) { const n = nodeById.get(id)!; lines.push(`${indent}${n.op} ${shape(n.outputShape)}${n.macs ? ` ${n.macs.toLocaleString('en-US')} MACs` : ''}`); }
+  const pos = new Map(d.nodes.map((n, i) => [n.id, i]));
+  const firstPos = new Map<string, number>();
+  const blockPos = (b: GraphBlockData): number => {
+    let p = firstPos.get(b.path);
+    if (p !== undefined) return p;
+    p = Math.min(Infinity, ...b.nodes.map((id) => pos.get(id)!), ...b.children.map((c) => blockPos(byPath.get(c)!)));
+    firstPos.set(b.path, p);
+    return p;
   };
-  const emitBlock = (b: GraphBlockData, indent: string) => {
+  const emitNode = (id: string, indent: string) => {
+    const n = nodeById.get(id)!;
+    lines.push(`${indent}${n.op} ${shape(n.outputShape)}${n.macs ? ` ${n.macs.toLocaleString('en-US')} MACs` : ''}`);
+  };
+  // nodes and child blocks in the order they run (the nodes are topologically ordered)
+  const emitItems = (ids: string[], blocks: GraphBlockData[], indent: string) => {
+    const items: [number, () => void][] = [
+      ...ids.map((id): [number, () => void] => [pos.get(id)!, () => emitNode(id, indent)]),
+      ...blocks.map((b): [number, () => void] => [blockPos(b), () => emitBlock(b, indent)]),
+    ];
+    for (const [, emit] of items.sort((a, b) => a[0] - b[0])) emit();
+  };
+  const emitBlock = (b: GraphBlockData, indent: string): void => {
     lines.push(`${indent}${b.path} (${b.type || 'block'}) → ${shape(b.outputShape)}, ${b.params.toLocaleString('en-US')} params, ${b.macs.toLocaleString('en-US')} MACs`);
     if (b.depth >= d.depth) return;
-    emitNodes(b.nodes, indent + '  ');
-    for (const c of b.children) emitBlock(byPath.get(c)!, indent + '  ');
+    emitItems(b.nodes, b.children.map((c) => byPath.get(c)!), indent + '  ');
   };
   for (const i of d.nodes.filter((n) => n.op === 'Input')) lines.push(`input ${i.id.slice(6)} ${shape(i.outputShape)}`);
   const rootNodes = d.nodes.filter((n) => n.category !== 'io' && n.module === '').map((n) => n.id);
-  emitNodes(rootNodes, '  ');
-  for (const b of d.blocks.filter((x) => x.parent === null)) emitBlock(b, '  ');
+  emitItems(rootNodes, d.blocks.filter((x) => x.parent === null), '  ');
   for (const o of d.nodes.filter((n) => n.op === 'Output')) lines.push(`output ${o.id.slice(7)} ${shape(o.outputShape)}`);
   return lines.join('\n');
 }

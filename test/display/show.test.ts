@@ -11,7 +11,10 @@ it('show.graph / show.summary on a zoo model: the same data as analysis, totals 
   const g = show.graph(m, { inputShape: [1, 3, 224, 224], depth: 1 })[JUPYTER_DISPLAY]();
   const gd = g[MIME.graph] as GraphData;
   expect(gd.nodes.length).toBeGreaterThan(50);
-  expect(typeof g['text/plain']).toBe('string');
+  // the outline runs in execution order: the functional flatten sits between avgpool and fc
+  const lines = String(g['text/plain']).split('\n').map((l) => l.trim().split(' ')[0]);
+  expect(lines.slice(-4)).toEqual(['avgpool', 'Flatten', 'fc', 'output']);
+  expect(lines.indexOf('conv1')).toBe(2);
   const s = show.summary(m, [1, 3, 224, 224])[JUPYTER_DISPLAY]();
   const sd = s[MIME.summary] as SummaryData;
   // torchvision resnet18: 11,689,512 parameters; 1,814,073,344 MACs (DESIGN's convention)
