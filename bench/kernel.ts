@@ -6,9 +6,9 @@
  *  - warm `1+1` round trip (execute_request → execute_reply and idle), the same cell repeated,
  *  - warm `1+i` round trip with a different cell every time (no compile cache),
  *  - a cell that builds, traces and runs a small CNN on ONNX Runtime (CPU).
- * The kernel starts as the installed kernelspec starts it (`node bin/cnnlab.js kernel run <file>`),
- * or with --direct as `node dist/kernel/main.js <file>`.
- * Options: --runs N (default 200), --json (machine-readable output), --direct, --tslab (baseline:
+ * The kernel starts as the installed kernelspec starts it (`node dist/kernel/main.js <file>`),
+ * or with --cli through the CLI (`node bin/cnnlab.js kernel run <file>`).
+ * Options: --runs N (default 200), --json (machine-readable output), --cli, --tslab (baseline:
  * tslab's own kernel, same client and cells).
  */
 import os from 'os';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const runs = Number(args[args.indexOf('--runs') + 1]) || 200;
   const asJson = args.includes('--json');
-  const direct = args.includes('--direct');
+  const direct = !args.includes('--cli');
   // --tslab: the same measurements against tslab's own kernel (the baseline of issue 6).
   const tslab = args.includes('--tslab');
   const tslabArgv = [process.execPath, '-e', "process.argv.splice(1, 0, 'tslab'); require('tslab/dist/main').main()",

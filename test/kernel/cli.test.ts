@@ -20,7 +20,7 @@ describe('cnnlab kernel install', () => {
       expect(spec.display_name).toBe('TypeScript (cnnlab)');
       expect(spec.language).toBe('typescript');
       expect(spec.interrupt_mode).toBe('message');
-      expect(spec.argv).toEqual([process.execPath, path.join(ROOT, 'bin', 'cnnlab.js'), 'kernel', 'run', '{connection_file}']);
+      expect(spec.argv).toEqual([process.execPath, path.join(ROOT, 'dist', 'kernel', 'main.js'), '{connection_file}']);
       expect(fs.existsSync(spec.argv[1])).toBe(true);
       expect(await kernelCommand(['uninstall', `--prefix=${prefix}`])).toBe(0);
       expect(fs.existsSync(file)).toBe(false);
@@ -49,7 +49,7 @@ describe('cnnlab kernel install', () => {
   it('rejects conflicting or unknown options with ConfigError', () => {
     expect(() => kernelspecDir({ user: true, prefix: '/tmp/x' })).toThrow(ConfigError);
     expect(() => kernelspecDir({ user: true, prefix: '/tmp/x' })).toThrow(/expected at most one of --user, --sys-prefix, --prefix DIR; got several/);
-    expect(kernelSpec().argv).toHaveLength(5);
+    expect(kernelSpec().argv).toHaveLength(3);
   });
 });
 
