@@ -51,7 +51,7 @@ export function kernelspecDir(opts: InstallOptions = {}): string {
 /** The kernel.json for this installation of cnnlab. */
 export function kernelSpec(opts: InstallOptions = {}): Record<string, unknown> {
   return {
-    // the kernel's own entry point: ~100 ms less to kernel_info_reply than going through the CLI (BENCHMARKS.md)
+    // the kernel's own entry point (no CLI parsing in between; kernel_info_reply times are the same within noise)
     argv: [process.execPath, path.join(packageRoot(), 'dist', 'kernel', 'main.js'), '{connection_file}'],
     display_name: opts.displayName ?? DISPLAY_NAME,
     language: 'typescript',
