@@ -24,22 +24,14 @@ import { accumulateCoco, defaultCocoParams, evaluateCoco, STAT_NAMES, summarizeC
 import { accumulateVoc, evaluateVoc, vocMap } from '../src/detection/voceval';
 import { nms } from '../src/detection/nms';
 import { EPS, pairwiseSum } from '../src/detection/numeric';
+import { mulberry32 } from '../src/tensor/random';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : def; };
 const NIMG = opt('--images', 5000);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function synth(nImg: number): { gt: CocoGroundTruth; dt: CocoDetection[] } {
   const r = rng(2014);

@@ -7,7 +7,7 @@
  * (module paths from torch's node names `/layer1/layer1.0/conv1/Conv`; types from the ops).
  */
 import { ConfigError } from '../errors';
-import { Dim, Graph, Node } from '../graph/ir';
+import { Dim, Node } from '../graph/ir';
 import { nodeCost, OtherCategory } from '../graph/cost';
 import { Module } from '../nn/module';
 import { SummaryData, SummaryRow, SummaryTotals } from '../display/analysis-schema';

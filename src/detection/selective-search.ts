@@ -25,6 +25,7 @@
  * Boxes are returned xyxy in continuous pixel coordinates: a region covering columns 3..9 has
  * x1 = 3, x2 = 10. `minBoxSize` drops boxes narrower or lower than that (default 0: none).
  */
+import { mulberry32 } from '../tensor/random';
 import { ConfigError, ShapeError, fmtShape } from '../errors';
 import { Tensor } from '../tensor/tensor';
 import { flatBoxes, type BoxesLike } from './boxes';
@@ -342,17 +343,6 @@ export function groupRegions(init: InitialRegions, sims: Similarity[]): Float64A
   const out = new Float64Array(regions.length * 4);
   regions.forEach((r, q) => out.set([r.x1, r.y1, r.x2, r.y2], q * 4));
   return out;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ALL: Similarity[] = ['color', 'texture', 'size', 'fill'];

@@ -27,6 +27,18 @@ export class Rng {
   }
 }
 
+/** The bare mulberry32 stream of `seed` (uniform in [0, 1)), as a function. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** 32-bit FNV-1a hash of a string, for seeding from names. */
 export function hashString(s: string): number {
   let h = 0x811c9dc5;

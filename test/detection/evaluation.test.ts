@@ -15,11 +15,11 @@ import { CnnlabError, ParseError } from '../../src/errors';
 import { evalCommand } from '../../src/cli-eval';
 
 type Ann = { id: number; image_id: number; category_id: number; bbox: number[]; area?: number; iscrowd?: number; difficult?: number };
-function gtOf(images: number[], cats: number[], anns: Omit<Ann, 'area'>[] & { area?: number }[]): CocoGroundTruth {
+function gtOf(images: number[], cats: number[], anns: Ann[]): CocoGroundTruth {
   return {
     images: images.map((id) => ({ id })),
     categories: cats.map((id) => ({ id, name: `c${id}` })),
-    annotations: (anns as Ann[]).map((a) => ({ ...a, area: a.area ?? a.bbox[2] * a.bbox[3] })),
+    annotations: anns.map((a) => ({ ...a, area: a.area ?? a.bbox[2] * a.bbox[3] })),
   };
 }
 /** pycocotools' precision for a perfect ranking is tp / (tp + fp + eps) = 1 − 2⁻⁵² …; means of such values */

@@ -22,7 +22,7 @@ describe('roiPool / roiAlign vs torchvision', () => {
   const f32 = new Tensor('float32', Float32Array.from(features), shape);
   const r64 = new Tensor('float64', Float64Array.from(rois.flat()), [rois.length, 5]);
   const r32 = new Tensor('float32', Float32Array.from(rois.flat()), [rois.length, 5]);
-  it.each(fx.roi.cases.map((c: any, i: number) => [i, c]))('case %i', (_i, c: any) => {
+  it.each((fx.roi.cases as any[]).map((c, i): [number, any] => [i, c]))('case %i', (_i: number, c: any) => {
     const opts = { outputSize: c.output_size as [number, number], spatialScale: c.spatial_scale, samplingRatio: c.sampling_ratio, aligned: c.aligned };
     const op = c.op === 'roi_pool' ? roiPool : roiAlign;
     const y64 = op(f64, r64, opts), y32 = op(f32, r32, opts);

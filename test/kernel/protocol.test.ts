@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 /** Resolves once the kernel has published execute_input for this request (it is then running it), plus 300 ms. */
-function started(future: Kernel.IShellFuture): Promise<void> {
+function started(future: Kernel.IShellFuture<KernelMessage.IShellMessage, KernelMessage.IShellMessage> | Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>): Promise<void> {
   return new Promise((resolve) => {
     future.onIOPub = (m) => { if (m.header.msg_type === 'execute_input') setTimeout(resolve, 300); };
   });
@@ -160,7 +160,7 @@ clearOutput({ wait: true });`);
     expect(r.outputs).toHaveLength(0);
     expect(r.iopub.some((m) => m.header.msg_type === 'execute_input')).toBe(false);
     const after = (await exec(kernel, '0')).reply.execution_count;
-    expect(after).toBe(before + 1);
+    expect(after).toBe(before! + 1);
   });
 
   it('user_expressions are evaluated', async () => {
@@ -218,11 +218,11 @@ clearOutput({ wait: true });`);
   it('complete and inspect come from the TypeScript language service', async () => {
     await exec(kernel, 'const tensorShape = [1, 3, 224, 224];');
     const code = 'tensorSh';
-    const c = (await kernel.requestComplete({ code, cursor_pos: code.length })).content as KernelMessage.ICompleteReply;
+    const c = (await kernel.requestComplete({ code, cursor_pos: code.length })).content as KernelMessage.ICompleteReplyMsg['content'] & KernelMessage.IReplyOkContent & { matches: string[]; cursor_start: number; cursor_end: number };
     expect(c.matches).toContain('tensorShape');
     expect(c.cursor_start).toBe(0);
     expect(c.cursor_end).toBe(code.length);
-    const m = (await kernel.requestComplete({ code: 'tensorShape.sl', cursor_pos: 14 })).content as KernelMessage.ICompleteReply;
+    const m = (await kernel.requestComplete({ code: 'tensorShape.sl', cursor_pos: 14 })).content as KernelMessage.ICompleteReplyMsg['content'] & KernelMessage.IReplyOkContent & { matches: string[]; cursor_start: number; cursor_end: number };
     expect(m.matches).toContain('slice');
     expect(m.cursor_start).toBe(12);
     const i = (await kernel.requestInspect({ code: 'tensorShape', cursor_pos: 3, detail_level: 0 })).content as KernelMessage.IInspectReply;

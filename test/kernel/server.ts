@@ -108,7 +108,7 @@ export interface ExecResult {
 /** Runs `code` and collects every iopub message of the request until its reply and idle status. */
 export async function exec(kernel: Kernel.IKernelConnection, code: string,
   opts: Partial<KernelMessage.IExecuteRequestMsg['content']> = {},
-  onStdin?: (msg: KernelMessage.IStdinMessage, future: Kernel.IShellFuture) => void): Promise<ExecResult> {
+  onStdin?: (msg: KernelMessage.IStdinMessage, future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>) => void): Promise<ExecResult> {
   const future = kernel.requestExecute({ code, ...opts }, true);
   const iopub: KernelMessage.IIOPubMessage[] = [];
   future.onIOPub = (m) => { iopub.push(m); };

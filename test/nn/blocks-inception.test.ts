@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nn, ConfigError, ShapeError } from '../../src';
 import { randn } from '../helpers/models';
 import {
-  T, fromTensor, conv, relu, cat, pool, adaptiveAvg, flatten, linear, basicConv, randomizeBatchNorm, runOrt, maxDiff,
+  T, fromTensor, relu, cat, pool, adaptiveAvg, flatten, linear, basicConv, randomizeBatchNorm, runOrt, maxDiff,
 } from './blocks-naive';
 
 const { InceptionModule, GoogLeNetAux, InceptionA, InceptionB, InceptionC, InceptionD, InceptionE, InceptionV3Aux, BasicConv2d } = nn;

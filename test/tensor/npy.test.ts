@@ -49,8 +49,8 @@ describe('readNpy on files written by numpy', () => {
     expect([h1.version, h2.version, h3.version]).toEqual([[1, 0], [2, 0], [3, 0]]);
     expect([h1.dataOffset, h2.dataOffset, h3.dataOffset]).toEqual([128, 128, 128]);
     const a = readNpy(file('f4_2x3.npy'));
-    expect(Array.from(readNpy(file('f4_2x3_v2.npy')).data)).toEqual(Array.from(a.data));
-    expect(Array.from(readNpy(file('f4_2x3_v3.npy')).data)).toEqual(Array.from(a.data));
+    expect(Array.from(readNpy(file('f4_2x3_v2.npy')).data as ArrayLike<number>)).toEqual(Array.from(a.data as ArrayLike<number>));
+    expect(Array.from(readNpy(file('f4_2x3_v3.npy')).data as ArrayLike<number>)).toEqual(Array.from(a.data as ArrayLike<number>));
   });
 
   test('0-d array has shape [] and one element', () => {
@@ -69,7 +69,7 @@ describe('readNpy on files written by numpy', () => {
     shifted.set(bytes);
     const u = readNpy(shifted);
     expect(u.data.buffer).not.toBe(shifted.buffer);
-    expect(Array.from(u.data)).toEqual(Array.from(t.data));
+    expect(Array.from(u.data as ArrayLike<number>)).toEqual(Array.from(t.data as ArrayLike<number>));
   });
 
   test('Fortran order is refused with a ParseError naming it', () => {
@@ -219,11 +219,11 @@ describe('readNpy on bad input', () => {
 
   test('Fortran order on a 1-d array is the same layout and is accepted', () => {
     const t = readNpy(npyWith("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", new Uint8Array(new Float32Array([1, 2]).buffer)));
-    expect(Array.from(t.data)).toEqual([1, 2]);
+    expect(Array.from(t.data as ArrayLike<number>)).toEqual([1, 2]);
   });
 
   test('bool bytes other than 0/1 read as true', () => {
     const t = readNpy(npyWith("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", Uint8Array.from([0, 7, 1])));
-    expect(Array.from(t.data)).toEqual([0, 1, 1]);
+    expect(Array.from(t.data as ArrayLike<number>)).toEqual([0, 1, 1]);
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Session, WeightLoadError, zoo } from '../../src';
-import { readNpy } from '../../src/tensor/npy';
+import { WeightLoadError, zoo } from '../../src';
+import { expectTorchvisionLogits } from '../helpers/torchvision-fixture';
 import { readSafetensors } from '../../src/tensor/safetensors';
 
 /**
@@ -16,19 +16,7 @@ const WEIGHTS = join(DIR, 'weights.safetensors');
 
 describe('shufflenet_v2_x0_5 against torchvision', () => {
   it('loads the torchvision state_dict and reproduces its logits within 1e-4', async () => {
-    const m = zoo.create('shufflenet_v2_x0_5', { weights: WEIGHTS });
-    const x = readNpy(readFileSync(join(DIR, 'input.npy')));
-    const want = readNpy(readFileSync(join(DIR, 'logits.npy')));
-    expect(x.dims).toEqual([1, 3, 112, 112]);
-    const s = await Session.create(m.trace([...x.dims]), { device: 'cpu' });
-    const got = (await s.run({ input: x })).output;
-    await s.release();
-    expect(got.dims).toEqual(want.dims);
-    const a = got.data as Float32Array, b = want.data as Float32Array;
-    let maxAbs = 0, scale = 0;
-    for (let i = 0; i < a.length; i++) { maxAbs = Math.max(maxAbs, Math.abs(a[i] - b[i])); scale = Math.max(scale, Math.abs(b[i])); }
-    expect(scale).toBeGreaterThan(0.1);
-    expect(maxAbs).toBeLessThan(1e-4);
+    await expectTorchvisionLogits('shufflenet_v2_x0_5', [1, 3, 112, 112]);
   });
 
   it('the weights are strict: loading them into x1_0 reports every shape mismatch and changes nothing', () => {

@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Session, zoo } from '../../src';
-import { readNpy } from '../../src/tensor/npy';
+import { zoo } from '../../src';
+import { expectTorchvisionLogits } from '../helpers/torchvision-fixture';
 
 /**
  * End-to-end check against torchvision 0.14: test/fixtures/zoo/squeezenet1_1 was written by
@@ -13,19 +13,7 @@ const DIR = join(__dirname, '..', 'fixtures', 'zoo', 'squeezenet1_1');
 
 describe('squeezenet1_1 against torchvision', () => {
   it('loads the torchvision state_dict and reproduces its logits within 1e-4', async () => {
-    const m = zoo.create('squeezenet1_1', { weights: join(DIR, 'weights.safetensors') });
-    const x = readNpy(readFileSync(join(DIR, 'input.npy')));
-    const want = readNpy(readFileSync(join(DIR, 'logits.npy')));
-    expect(x.dims).toEqual([1, 3, 112, 112]);
-    const s = await Session.create(m.trace([...x.dims]), { device: 'cpu' });
-    const got = (await s.run({ input: x })).output;
-    await s.release();
-    expect(got.dims).toEqual(want.dims);
-    const a = got.data as Float32Array, b = want.data as Float32Array;
-    let maxAbs = 0, scale = 0;
-    for (let i = 0; i < a.length; i++) { maxAbs = Math.max(maxAbs, Math.abs(a[i] - b[i])); scale = Math.max(scale, Math.abs(b[i])); }
-    expect(scale).toBeGreaterThan(0.1);
-    expect(maxAbs).toBeLessThan(1e-4);
+    await expectTorchvisionLogits('squeezenet1_1', [1, 3, 112, 112]);
   });
 
   it('the loaded weights are the file\'s (a bypass variant with extra keys is refused, nothing loaded)', () => {
