@@ -7,6 +7,7 @@ import { ConfigError, RuntimeError, ShapeError, fmtShape } from '../errors';
 import { Module } from '../nn/module';
 import { Session } from '../runtime/session';
 import { Tensor } from '../tensor/tensor';
+import { progressReporter, type ProgressCallback } from '../display/progress';
 
 export interface OcclusionOptions {
   /** class whose score drop is mapped (default: the top class of the unoccluded image) */
@@ -21,8 +22,11 @@ export interface OcclusionOptions {
   batchSize?: number;
   /** score: the raw output ('logit', default) or its softmax ('prob') */
   score?: 'logit' | 'prob';
-  /** called after every batch with positions done and the total */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * called after every batch with positions done and the total; by default, in the cnnlab kernel, a progress
+   * bar; `false`: no progress at all
+   */
+  onProgress?: ((done: number, total: number) => void) | false;
   /** device when a module is given (default 'cpu') */
   device?: 'cpu' | 'cuda' | 'webgpu' | 'auto';
 }
@@ -90,6 +94,7 @@ export async function occlusion(model: Module | Session, x: Tensor, opts: Occlus
     const base = scoreOf(base0, 0, k, target, mode);
     const oh = Math.floor((H - size[0]) / stride[0]) + 1, ow = Math.floor((W - size[1]) / stride[1]) + 1;
     const total = oh * ow;
+    const report = progressReporter('occlusion', total, opts.onProgress as ProgressCallback | false | undefined);
     const scores = new Float32Array(total);
     const plane = H * W, img = C * plane;
     let passes = 1;
@@ -115,8 +120,9 @@ export async function occlusion(model: Module | Session, x: Tensor, opts: Occlus
       passes++;
       for (let b = 0; b < nb; b++) scores[done + b] = scoreOf(out, b, k, target, mode);
       done += nb;
-      opts.onProgress?.(done, total);
+      report(done);
     }
+    report.finish();
     const map = Float32Array.from(scores, (s) => base - s);
     return {
       map: new Tensor('float32', map, [oh, ow]), scores: new Tensor('float32', scores, [oh, ow]),

@@ -3,6 +3,7 @@ import { CnnlabError, RuntimeError, ShapeError, fmtShape } from '../errors';
 import { Graph } from '../graph/ir';
 import { fromOnnx, toOnnx } from '../graph/onnx';
 import { Tensor, DType } from '../tensor/tensor';
+import { progressReporter } from '../display/progress';
 
 export type Device = 'cpu' | 'cuda' | 'webgpu';
 export type DeviceRequest = Device | 'auto';
@@ -221,19 +222,21 @@ export class Session {
 
   /**
    * Streams many inputs through the model, yielding each result in order; `onProgress(done, total?)`
-   * is called after every batch.
+   * is called after every batch (by default, in the cnnlab kernel, a progress bar; `false`: none).
    */
   async *runBatches(
     batches: Iterable<Record<string, Tensor> | Tensor> | AsyncIterable<Record<string, Tensor> | Tensor>,
-    opts: { onProgress?: (done: number, total?: number) => void; total?: number } = {},
+    opts: { onProgress?: ((done: number, total?: number) => void) | false; total?: number } = {},
   ): AsyncGenerator<Record<string, Tensor>> {
     let done = 0;
     const total = opts.total ?? (Array.isArray(batches) ? batches.length : undefined);
+    const report = progressReporter('runBatches', total, opts.onProgress);
     for await (const b of batches as AsyncIterable<Record<string, Tensor> | Tensor>) {
       yield await this.run(b);
       done++;
-      opts.onProgress?.(done, total);
+      report(done);
     }
+    report.finish();
   }
 
   /** Median and other statistics of the recorded run timings (ms). */

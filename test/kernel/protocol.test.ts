@@ -124,6 +124,24 @@ clearOutput({ wait: true });`);
     expect(plain(r.outputs.find((m) => m.header.msg_type === 'execute_result')!)).toBe(String((49 * 50) / 2));
   });
 
+  it('the library\'s long computations (occlusion) show a progress bar; onProgress: false shows none', async () => {
+    const setup = 'const occNet = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(4, 3));\n'
+      + 'const occX = new Tensor(\'float32\', Float32Array.from({ length: 3 * 16 * 16 }, (_, i) => (i % 7) / 7), [1, 3, 16, 16]);';
+    expect((await exec(kernel, setup)).reply.status).toBe('ok');
+    // 16×16 image, 4×4 patch, stride 4: 16 positions in batches of 4
+    const r = await exec(kernel, 'const occ = await analysis.occlusion(occNet, occX, { size: 4, stride: 4, batchSize: 4 });\nocc.passes');
+    expect(r.reply.status).toBe('ok');
+    const displays = r.outputs.filter((m) => m.header.msg_type === 'display_data');
+    expect(displays).toHaveLength(1);
+    const text = (m: (typeof r.outputs)[number]) => String((m.content as { data: Record<string, string> }).data['text/plain']);
+    expect(text(displays[0])).toMatch(/^occlusion: /);
+    const last = r.outputs.filter((m) => m.header.msg_type === 'update_display_data').at(-1)!;
+    expect(text(last)).toMatch(/^occlusion: 100%\|█+\| 16\/16/);
+    expect(plain(r.outputs.find((m) => m.header.msg_type === 'execute_result')!)).toBe('5');
+    const quiet = await exec(kernel, '(await analysis.occlusion(occNet, occX, { size: 4, stride: 4, onProgress: false })).passes');
+    expect(quiet.outputs.map((m) => m.header.msg_type)).toEqual(['execute_result']);
+  });
+
   it('runtime errors: error message and reply with ename/evalue and TypeScript line numbers; next cell runs', async () => {
     const code = 'type T = { a: number };\n\ninterface U { b: string }\nfunction boom(): never {\n  throw new RangeError("bad value " + 7);\n}\nboom();';
     const r = await exec(kernel, code);
