@@ -89,6 +89,10 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
   const acc = new Map<string, Acc>(paths.map((p) => [p, newAcc()]));
   /** op rows: functional ops a module emitted directly, grouped by (module, op) */
   const opAcc = new Map<string, Acc & { module: string; op: string }>();
+  /** calls of each module as runs of consecutive counted nodes (a module reused, like torchvision's one ReLU per block, has several) */
+  const calls = new Map<string, Acc[]>();
+  const lastOf = new Map<string, number>();
+  let prevCounted = -1;
   g.nodes.forEach((n, i) => {
     if (n.op === 'Constant' || n.outputs.every((o) => !o || st.has(o))) {
       // constant folding work (weights' Transpose, Identity copies) is not inference work; parameters still count
@@ -107,6 +111,20 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
       a.ops.add(n.op);
     };
     for (const p of pathPrefixes(n.module)) touch(acc.get(p)!);
+    if (n.module !== '') {
+      let runs = calls.get(n.module);
+      if (!runs) { runs = []; calls.set(n.module, runs); }
+      // traced graphs know the call of every node; imported ones: a run of consecutive nodes is one call
+      if (n.call !== undefined) {
+        while (runs.length < n.call) runs.push(newAcc());
+        touch(runs[n.call - 1]);
+      } else {
+        if (runs.length === 0 || lastOf.get(n.module) !== prevCounted) runs.push(newAcc());
+        touch(runs[runs.length - 1]);
+      }
+      lastOf.set(n.module, i);
+    }
+    prevCounted = i;
     if (c.category !== 'none') {
       const key = `${n.module}/${n.op}`;
       let o = opAcc.get(key);
@@ -164,7 +182,23 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
     if (p !== '') {
       const parent = pathPrefixes(p).slice(-2)[0];
       if (!children.has(parent)) children.set(parent, []);
-      children.get(parent)!.push({ key, seq: seq++, row });
+      const runs = calls.get(p)?.filter((r) => r.nodes > 0);
+      const isLeaf = !paths.some((q) => q.startsWith(p + '.'));
+      if (isLeaf && runs && runs.length > 1) {
+        // one row per call, as torchinfo lists a reused module at every call; later calls of a module with
+        // parameters show them once (torchinfo's "(recursive)")
+        runs.forEach((r, c) => {
+          const callRow = rowOf(p, r, 'module', row.type, d);
+          callRow.call = c + 1;
+          callRow.calls = runs.length;
+          callRow.outputShape = r.lastOutput ? g.shapeOf(r.lastOutput) : null;
+          if (c > 0) { callRow.params = 0; callRow.buffers = 0; callRow.paramsPercent = 0; }
+          if (c === 0) rows.set(p, callRow);
+          children.get(parent)!.push({ key: r.firstNode, seq: seq++, row: callRow });
+        });
+      } else {
+        children.get(parent)!.push({ key, seq: seq++, row });
+      }
     }
   }
   for (const o of opAcc.values()) {

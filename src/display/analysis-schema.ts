@@ -37,6 +37,13 @@ export interface SummaryRow {
   paramsPercent: number;
   /** other ops under this row by category (absent with the paper convention) */
   other?: Partial<Record<OtherOpCategory, number>>;
+  /**
+   * For a leaf module called more than once (torchvision's Bottleneck applies one `relu` three times):
+   * which call this row is (1-based) and how many there are. Each call has its own row with its own output
+   * shape and cost; its parameters and buffers count on the first call's row only.
+   */
+  call?: number;
+  calls?: number;
 }
 
 export interface SummaryTotals {

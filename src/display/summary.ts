@@ -52,9 +52,11 @@ export function summaryText(d: SummaryData): string {
   const num = paper ? paperUnits : int;
   const head = ['Layer (name: type)', 'Output Shape', 'Param #', paper ? 'Mult-Adds' : 'MACs', '% MACs'];
   const names = labels(d.rows);
+  const shared = new Set(d.rows.filter((r) => r.call === 1 && r.params > 0).map((r) => r.path));
   const body = d.rows.map((r, i) => [
     names[i], shape(r.outputShape),
-    r.params || r.buffers || r.kind === 'module' ? (r.params ? num(r.params) : '--') : '--',
+    r.call !== undefined && r.call > 1 && shared.has(r.path) ? '(recursive)'
+      : r.params || r.buffers || r.kind === 'module' ? (r.params ? num(r.params) : '--') : '--',
     r.macs ? num(r.macs) : '--',
     r.macs ? `${r.macsPercent.toFixed(2)}%` : '--',
   ]);

@@ -42,6 +42,8 @@ export interface Node {
   attrs: Record<string, AttrValue>;
   /** path of the module that made this node ('' for the root); derived from the node name for imported ONNX */
   module: string;
+  /** traced graphs: which call of that module made the node (1-based; a module reused in one forward has several) */
+  call?: number;
 }
 
 /** A graph constant: shape and dtype known up front, data made on demand (weights are materialised lazily). */

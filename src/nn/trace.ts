@@ -34,12 +34,16 @@ export class Tracer {
     readonly modulePaths: Map<object, string>,
   ) {}
 
+  /** module path → how many times its forward has been entered */
+  private readonly calls = new Map<string, number>();
+
   /** path of the module whose forward is running */
   get path(): string {
     return this.stack[this.stack.length - 1];
   }
 
   enter(path: string, typeName: string): void {
+    this.calls.set(path, (this.calls.get(path) ?? 0) + 1);
     this.stack.push(path);
     this.typeStack.push(typeName);
     if (!this.graph.moduleTypes.has(path)) this.graph.moduleTypes.set(path, typeName);
@@ -108,7 +112,7 @@ export class Tracer {
         return init && init.kind === 'constant' ? init.value() : undefined;
       },
     });
-    const node: Node = { name: `${path}/${op}_${k}`, op, domain, inputs: names, outputs: outNames, attrs, module: path };
+    const node: Node = { name: `${path}/${op}_${k}`, op, domain, inputs: names, outputs: outNames, attrs, module: path, call: this.calls.get(path) };
     g.nodes.push(node);
     return outs.map((o, j) => {
       if (!o.shape || !o.shape.every((d) => typeof d === 'number' && d >= 0)) {

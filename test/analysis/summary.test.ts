@@ -67,6 +67,19 @@ describe('summary: counts worked out by hand', () => {
     const sh = summary(new Shared(), [1, 4, 6, 6]);
     expect(sh.totals.params).toBe(4 * 4 * 9 + 4);
     expect(sh.totals.macs).toBe(2 * 4 * 36 * 4 * 9);
+    // one row per call (torchinfo's layout); the second call's parameters are the first's: "(recursive)"
+    const calls = sh.rows.filter((r) => r.path === 'conv');
+    expect(calls.map((r) => [r.call, r.calls, r.params, r.macs])).toEqual([[1, 2, 148, 5184], [2, 2, 0, 5184]]);
+    expect(String(sh[JUPYTER_DISPLAY]()['text/plain']).split('\n').filter((l) => l.includes('conv: Conv2d'))[1]).toContain('(recursive)');
+  });
+  it('a module reused in one forward gets a row at each call, in call order (torchvision Bottleneck\'s relu)', () => {
+    const r50 = summary(zoo.create('resnet50'), [1, 3, 224, 224]);
+    const block = r50.rows.filter((r) => (r.path.startsWith('layer1.0.') || r.path.startsWith('layer1.0/')) && r.depth === 3);
+    // torchvision's Bottleneck.forward: conv1 bn1 relu conv2 bn2 relu conv3 bn3 downsample (+) relu
+    expect(block.map((r) => r.name)).toEqual(['conv1', 'bn1', 'relu', 'conv2', 'bn2', 'relu', 'conv3', 'bn3', 'downsample', 'Add', 'relu']);
+    expect(block.filter((r) => r.name === 'relu').map((r) => r.outputShape)).toEqual([[1, 64, 56, 56], [1, 64, 56, 56], [1, 256, 56, 56]]);
+    // rows at the leaves still add up to the totals
+    expect(r50.rows.filter((r) => r.leaf).reduce((a, r) => a + r.macs, 0)).toBe(4_089_184_256);
   });
 });
 
