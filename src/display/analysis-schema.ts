@@ -116,8 +116,11 @@ export interface GraphEdgeData {
 }
 
 export interface GraphBlockData {
-  /** module path */
+  /** module path; for call k ≥ 2 of a leaf module called several times, `path#k` */
   path: string;
+  /** for a leaf module called more than once: which call (1-based) and how many (each call is its own block) */
+  call?: number;
+  calls?: number;
   type: string;
   /** parent block path (null for top-level blocks) */
   parent: string | null;

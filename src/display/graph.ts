@@ -94,11 +94,58 @@ export function graphData(model: ModelLike, opts: GraphDisplayOptions = {}): Gra
       outputShape: ov ? g.shapeOf(ov) : null,
     });
   }
+  splitCalls(g, nodes, blocks);
   const root = blockCost.get('');
   return {
     version: 1, name: g.name, depth, nodes, edges, blocks,
     totals: { params: root ? [...root.params].reduce((a, w) => a + refs.get(w)!.size, 0) : 0, macs: root?.macs ?? 0, nodes: nodes.filter((n) => n.category !== 'io').length },
   };
+}
+
+/**
+ * A leaf module called more than once in one forward (torchvision's Bottleneck applies one `relu` three times)
+ * becomes one block per call, so that collapsed blocks keep the graph acyclic and in call order: the first call
+ * keeps the module path, call k ≥ 2 is `path#k`; parameters count on the first call's block. Calls come from the
+ * tracer (`node.call`); for imported ONNX a run of consecutive nodes is one call.
+ */
+function splitCalls(g: Graph, nodes: GraphNodeData[], blocks: GraphBlockData[]): void {
+  const callOf = new Map(g.nodes.map((n) => [n.name, n.call]));
+  const order = new Map(nodes.map((n, i) => [n.id, i]));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const byPath = new Map(blocks.map((b) => [b.path, b]));
+  for (const b of [...blocks]) {
+    if (b.children.length || b.nodes.length < 2) continue;
+    const groups: string[][] = [];
+    let prevCall: number | undefined, prevPos = -2;
+    for (const id of b.nodes) {
+      const c = callOf.get(id), pos = order.get(id)!;
+      const fresh = c !== undefined ? c !== prevCall : pos !== prevPos + 1;
+      if (fresh || !groups.length) groups.push([]);
+      groups[groups.length - 1].push(id);
+      prevCall = c; prevPos = pos;
+    }
+    if (groups.length < 2) continue;
+    const parts: GraphBlockData[] = groups.map((ids, k) => {
+      const last = byId.get(ids[ids.length - 1])!;
+      return {
+        ...b, path: k === 0 ? b.path : `${b.path}#${k + 1}`, nodes: ids, call: k + 1, calls: groups.length,
+        params: k === 0 ? b.params : 0, macs: ids.reduce((a, id) => a + byId.get(id)!.macs, 0), outputShape: last.outputShape,
+      };
+    });
+    blocks.splice(blocks.indexOf(b), 1, ...parts);
+    for (const x of parts) byPath.set(x.path, x);
+    const parent = b.parent === null ? null : byPath.get(b.parent);
+    if (parent) {
+      parent.children.splice(parent.children.indexOf(b.path), 1, ...parts.map((x) => x.path));
+      // siblings in call order: a block sits where its first node runs
+      const first = (path: string): number => {
+        const x = byPath.get(path)!;
+        return Math.min(Infinity, ...x.nodes.map((id) => order.get(id)!), ...x.children.map(first));
+      };
+      const pos = new Map(parent.children.map((c) => [c, first(c)]));
+      parent.children.sort((u, v) => pos.get(u)! - pos.get(v)!);
+    }
+  }
 }
 
 /** Outline of the graph with blocks collapsed to the data's depth. */

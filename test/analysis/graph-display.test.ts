@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JUPYTER_DISPLAY, ConfigError } from '../../src';
 import { fromOnnx } from '../../src/graph/onnx';
-import { graphDisplay } from '../../src/display/graph';
+import { graphData, graphDisplay } from '../../src/display/graph';
 import { MIME } from '../../src/display/schema';
 import { TinyNet } from '../helpers/models';
 import * as zoo from '../../src/zoo';
@@ -51,4 +51,38 @@ describe('graph display data', () => {
     expect(sq.totals.macs).toBe(349_151_936);
     expect(() => graphDisplay(zoo.create('resnet50'))).toThrow(ConfigError);
   });
+});
+
+it('a leaf module called several times is one block per call, so blocks collapsed at any depth form a DAG', () => {
+  const d = graphData(zoo.create('resnet50'), { inputShape: [1, 3, 224, 224], depth: 3 });
+  const relus = d.blocks.filter((b) => b.path.startsWith('layer1.0.relu'));
+  expect(relus.map((b) => [b.path, b.call, b.calls, b.outputShape])).toEqual([
+    ['layer1.0.relu', 1, 3, [1, 64, 56, 56]], ['layer1.0.relu#2', 2, 3, [1, 64, 56, 56]], ['layer1.0.relu#3', 3, 3, [1, 256, 56, 56]],
+  ]);
+  expect(d.blocks.find((b) => b.path === 'layer1.0')!.children).toEqual(
+    ['layer1.0.conv1', 'layer1.0.bn1', 'layer1.0.relu', 'layer1.0.conv2', 'layer1.0.bn2', 'layer1.0.relu#2', 'layer1.0.conv3', 'layer1.0.bn3', 'layer1.0.downsample', 'layer1.0.relu#3']);
+  // every node in exactly one block or at the root
+  const blockOf = new Map<string, (typeof d.blocks)[number]>();
+  for (const b of d.blocks) for (const id of b.nodes) { expect(blockOf.has(id)).toBe(false); blockOf.set(id, b); }
+  const byPath = new Map(d.blocks.map((b) => [b.path, b]));
+  for (const depth of [1, 2, 3]) {
+    // collapse: a node is drawn as its outermost block at `depth` (or itself above it)
+    const group = (id: string) => {
+      let b = blockOf.get(id);
+      if (!b) return id;
+      while (b.depth > depth) b = byPath.get(b.parent!)!;
+      return b.path;
+    };
+    const out = new Map<string, Set<string>>();
+    const indeg = new Map<string, number>();
+    for (const n of d.nodes) { const k = group(n.id); out.set(k, out.get(k) ?? new Set()); indeg.set(k, indeg.get(k) ?? 0); }
+    for (const e of d.edges) {
+      const a = group(e.from), b = group(e.to);
+      if (a !== b && !out.get(a)!.has(b)) { out.get(a)!.add(b); indeg.set(b, indeg.get(b)! + 1); }
+    }
+    const queue = [...indeg].filter(([, v]) => v === 0).map(([k]) => k);
+    let seen = 0;
+    while (queue.length) { const k = queue.pop()!; seen++; for (const m of out.get(k)!) { indeg.set(m, indeg.get(m)! - 1); if (indeg.get(m) === 0) queue.push(m); } }
+    expect(seen, `depth ${depth}`).toBe(out.size);
+  }
 });
