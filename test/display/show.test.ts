@@ -61,3 +61,20 @@ it('show.graph of a module without an input shape is a typed error', () => {
   const m = new nn.Sequential(new nn.Conv2d(3, 4, 3));
   expect(() => show.graph(m)).toThrow(ConfigError);
 });
+
+it('show.cam: the chosen image\'s upsampled CAM over that image, as a featuremaps bundle with a PNG', async () => {
+  const net = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(4, 3));
+  const x = new Tensor('float32', Float32Array.from({ length: 2 * 3 * 8 * 8 }, (_, i) => ((i * 37) % 11) / 11), [2, 3, 8, 8]);
+  const r = await analysis.cam(net, x);
+  const b = show.cam(r, { index: 1, image: x })[JUPYTER_DISPLAY]();
+  const data = b[MIME.featuremaps] as { shape: number[]; maps: { data: string }[]; overlay: { width: number; height: number; alpha: number } | null };
+  expect(data.shape).toEqual([1, 8, 8]);
+  // the map is item 1 of the upsampled maps
+  const m = new Float32Array(Uint8Array.from(Buffer.from(data.maps[0].data, 'base64')).buffer);
+  expect(Array.from(m)).toEqual(Array.from((r.upsampled.data as Float32Array).slice(64, 128)));
+  expect(data.overlay).toMatchObject({ width: 8, height: 8, alpha: 0.5 });
+  expect(b['text/plain']).toContain(`CAM, class ${r.classIdx[1]}`);
+  expect(typeof b['image/png']).toBe('string');
+  expect(() => show.cam(r, { index: 2 })).toThrow(ConfigError);
+  expect(() => show.cam({} as never)).toThrow(/analysis.cam/);
+});
