@@ -1,5 +1,5 @@
 /**
- * The `cnnlab` command line: summary | export | run | bench | eval | kernel | start.
+ * The `cnnlab` command line: summary | list | export | run | bench | compare | eval | kernel | start.
  * Each subcommand returns an exit code; errors print one line (CnnlabError messages say what, where, expected).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { readNpy, writeNpy } from './tensor/npy';
 import { Tensor } from './tensor/tensor';
 import { Rng } from './tensor/random';
 import * as zoo from './zoo';
+import { compare } from './analysis/compare';
 
 /** `1x3x224x224` → [1, 3, 224, 224] */
 export function parseShape(s: string, flag = '--input'): number[] {
@@ -111,6 +112,15 @@ async function benchCommand(spec: string, o: { input?: string; batch?: string; r
   return 0;
 }
 
+async function compareCommand(names: string[], o: { batch: string; latency?: boolean; runs: string; warmup: string; device: string; threads?: string; json?: boolean }): Promise<number> {
+  const c = await compare(names, {
+    batch: Number(o.batch), latency: o.latency ?? false, runs: Number(o.runs), warmup: Number(o.warmup),
+    device: o.device as DeviceRequest, threads: o.threads ? Number(o.threads) : undefined, onProgress: false,
+  });
+  process.stdout.write((o.json ? JSON.stringify(c.json(), null, 2) : c.text()) + '\n');
+  return 0;
+}
+
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
@@ -148,6 +158,11 @@ export function buildProgram(result: { code: Promise<number> | number }): Comman
     .option('--warmup <n>', 'untimed runs', '3').option('--device <device>', 'cpu | cuda | webgpu | auto', 'cpu')
     .option('--threads <n>').option('--opt <key=value>', 'model option (repeatable)', collect, []).option('--json')
     .action((m: string, o) => { result.code = benchCommand(m, o); });
+  program.command('compare').description('params, MACs, memory (and with --latency: latency, images/s) of several zoo models')
+    .argument('<models...>').option('--batch <n>', 'batch size', '1').option('--latency', 'time each model on ONNX Runtime')
+    .option('--runs <n>', 'timed runs', '10').option('--warmup <n>', 'untimed runs', '2')
+    .option('--device <device>', 'cpu | cuda | webgpu | auto', 'cpu').option('--threads <n>').option('--json')
+    .action((m: string[], o) => { result.code = compareCommand(m, o); });
   program.command('eval').description('COCO / VOC detection evaluation').allowUnknownOption(true).helpOption(false)
     .argument('[args...]')
     .action((_a: string[], _o: unknown, cmd: Command) => {

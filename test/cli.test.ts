@@ -30,6 +30,17 @@ describe('cnnlab CLI', () => {
     expect(r.out).not.toMatch(/resnet50/);
   });
 
+  it('compare prints params and MACs of several models (JSON with --json); an unknown name is exit code 2', async () => {
+    const r = await cli('compare', 'squeezenet1_0', 'squeezenet1_1', '--json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as { name: string; params: number; macs: number }[];
+    // SqueezeNet 1.1: "2.4× less computation" than 1.0 (Iandola et al., v1.1 note): 818,924,576 / 349,151,936 = 2.35
+    expect(rows.map((x) => [x.name, x.params, x.macs])).toEqual([['squeezenet1_0', 1_248_424, 818_924_576], ['squeezenet1_1', 1_235_496, 349_151_936]]);
+    const bad = await cli('compare', 'resnet51');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("unknown model 'resnet51'");
+  });
+
   it('export writes ONNX that reads back with the traced shapes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cnnlab-cli-'));
     const f = join(dir, 'r18.onnx');

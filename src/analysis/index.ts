@@ -15,3 +15,5 @@ export { occlusion } from './occlusion';
 export type { OcclusionOptions, OcclusionResult } from './occlusion';
 export { graphDisplay, graphData, GraphDisplay } from '../display/graph';
 export type { GraphDisplayOptions } from '../display/graph';
+export { compare, Comparison } from './compare';
+export type { CompareEntry, CompareOptions, ComparisonRow } from './compare';

@@ -1,0 +1,176 @@
+/**
+ * Model comparisons in the manner of Canziani et al. 2016 ("An Analysis of Deep Neural Network Models for
+ * Practical Applications"): for each model its parameters, multiply-accumulates, parameter and peak activation
+ * memory, and — when asked — measured latency and throughput on ONNX Runtime at a batch size. Accuracy is not
+ * measured (no data set is downloaded); `zoo.info(name).reported` carries the papers' figures.
+ */
+import { ConfigError, fmtShape } from '../errors';
+import { Graph } from '../graph/ir';
+import { Module } from '../nn/module';
+import { Session, DeviceRequest } from '../runtime/session';
+import { Tensor } from '../tensor/tensor';
+import { Rng } from '../tensor/random';
+import * as zoo from '../zoo';
+import { Displayable, JUPYTER_DISPLAY, MimeBundle } from '../display/bundle';
+import { progressReporter, type ProgressCallback } from '../display/progress';
+import { summaryData } from './summary';
+
+export interface CompareEntry {
+  /** label; for a zoo model, its name */
+  name: string;
+  /** a module or traced graph; omitted: `zoo.create(name, options)` */
+  model?: Module | Graph;
+  /** input shape (default for zoo models: their own, at the comparison's batch) */
+  inputShape?: readonly number[];
+  /** zoo options (`{ alpha: 0.5 }`) */
+  options?: Record<string, unknown>;
+}
+
+export interface CompareOptions {
+  /** batch size of every input (default 1) */
+  batch?: number;
+  /** measure latency on ONNX Runtime (default false: counts only) */
+  latency?: boolean;
+  /** timed runs per model (default 10) after `warmup` untimed ones (default 2) */
+  runs?: number;
+  warmup?: number;
+  device?: DeviceRequest;
+  threads?: number;
+  /** progress over every model (and run): by default a bar in the cnnlab kernel; `false`: none */
+  onProgress?: ProgressCallback | false;
+}
+
+export interface ComparisonRow {
+  name: string;
+  inputShape: number[];
+  params: number;
+  macs: number;
+  flops: number;
+  paramBytes: number;
+  peakActivationBytes: number;
+  /** median milliseconds of one `Session.run` on the whole batch (null without `latency`) */
+  latencyMs: number | null;
+  /** batch · 1000 / latencyMs */
+  imagesPerSecond: number | null;
+  /** 2·MACs / latency, in GFLOP/s */
+  gflopsPerSecond: number | null;
+  device: string | null;
+}
+
+function checkInt(v: number | undefined, def: number, min: number, what: string): number {
+  const x = v ?? def;
+  if (!Number.isInteger(x) || x < min) throw new ConfigError(`compare: ${what} must be an integer ≥ ${min}`, { expected: `an integer ≥ ${min}`, got: String(v), where: `options.${what}` });
+  return x;
+}
+
+function resolve(e: string | CompareEntry, batch: number, i: number): { name: string; graph: Graph } {
+  const entry: CompareEntry = typeof e === 'string' ? { name: e } : e;
+  if (!entry || typeof entry.name !== 'string') throw new ConfigError('compare: each model is a zoo name or { name, model?, inputShape?, options? }', { got: JSON.stringify(e), where: `models[${i}]` });
+  if (entry.model instanceof Graph) return { name: entry.name, graph: entry.model };
+  let shape = entry.inputShape ? [...entry.inputShape] : undefined;
+  let module: Module;
+  if (entry.model instanceof Module) {
+    module = entry.model;
+    if (!shape) throw new ConfigError('compare: a module needs its input shape', { expected: 'inputShape: [N, C, H, W]', got: 'none', where: `models[${i}] (${entry.name})` });
+  } else if (entry.model === undefined) {
+    module = zoo.create(entry.name, entry.options ?? {});
+    shape = shape ?? zoo.inputShape(entry.name, entry.options ?? {});
+  } else {
+    throw new ConfigError('compare: model must be an nn.Module or a Graph', { got: typeof entry.model, where: `models[${i}].model` });
+  }
+  if (!entry.inputShape) shape[0] = batch;
+  return { name: entry.name, graph: module.trace(shape) };
+}
+
+/**
+ * `await analysis.compare(['alexnet', 'vgg16', 'resnet50', 'mobilenet_v2'], { latency: true })`: a display
+ * object (a table) with `rows` and `json()`.
+ */
+export async function compare(models: readonly (string | CompareEntry)[], opts: CompareOptions = {}): Promise<Comparison> {
+  if (!Array.isArray(models) || models.length === 0) throw new ConfigError('compare: no models', { expected: 'a non-empty array of zoo names or entries', got: JSON.stringify(models), where: 'compare(models)' });
+  const batch = checkInt(opts.batch, 1, 1, 'batch');
+  const runs = checkInt(opts.runs, 10, 1, 'runs');
+  const warmup = checkInt(opts.warmup, 2, 0, 'warmup');
+  const latency = opts.latency ?? false;
+  // every model resolves (names, options, shapes) before anything is timed: bad input fails at once
+  const resolved = models.map((m, i) => resolve(m, batch, i));
+  const steps = latency ? runs + warmup + 1 : 1;
+  const report = progressReporter('compare', resolved.length * steps, opts.onProgress);
+  const rows: ComparisonRow[] = [];
+  let done = 0;
+  for (const { name, graph } of resolved) {
+    const s = summaryData(graph, undefined, { depth: 0 });
+    const shape = graph.inputs[0].shape!.map((d) => Number(d));
+    const row: ComparisonRow = {
+      name, inputShape: shape, params: s.totals.params, macs: s.totals.macs, flops: s.totals.flops,
+      paramBytes: s.totals.paramBytes, peakActivationBytes: s.totals.peakActivationBytes,
+      latencyMs: null, imagesPerSecond: null, gflopsPerSecond: null, device: null,
+    };
+    report(++done);
+    if (latency) {
+      const session = await Session.create(graph, { device: opts.device ?? 'cpu', threads: opts.threads });
+      try {
+        const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+        new Rng(0).fillNormal(data);
+        const x = new Tensor('float32', data, shape);
+        const feeds = { [session.inputNames[0]]: x };
+        for (let i = 0; i < warmup; i++) { await session.run(feeds); report(++done); }
+        const ms: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          const t0 = performance.now();
+          await session.run(feeds);
+          ms.push(performance.now() - t0);
+          report(++done);
+        }
+        ms.sort((a, b) => a - b);
+        const med = ms.length % 2 ? ms[(ms.length - 1) / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+        row.latencyMs = med;
+        row.imagesPerSecond = (shape[0] * 1000) / med;
+        row.gflopsPerSecond = (2 * row.macs) / (med * 1e6);
+        row.device = session.device;
+      } finally {
+        await session.release();
+      }
+    }
+    rows.push(row);
+  }
+  report.finish();
+  return new Comparison(rows);
+}
+
+const int = (n: number) => n.toLocaleString('en-US');
+const mb = (b: number) => (b / 1e6).toFixed(2);
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The comparison as a table (text/plain and a script-free text/html table). */
+export class Comparison implements Displayable {
+  constructor(readonly rows: ComparisonRow[]) {}
+  json(): ComparisonRow[] { return JSON.parse(JSON.stringify(this.rows)) as ComparisonRow[]; }
+
+  private cells(): { head: string[]; body: string[][] } {
+    const timed = this.rows.some((r) => r.latencyMs !== null);
+    const head = ['model', 'input', 'params', 'MACs', 'params MB', 'peak act. MB', ...(timed ? ['latency ms', 'images/s', 'GFLOP/s', 'device'] : [])];
+    const body = this.rows.map((r) => [
+      r.name, fmtShape(r.inputShape), int(r.params), int(r.macs), mb(r.paramBytes), mb(r.peakActivationBytes),
+      ...(timed ? [r.latencyMs === null ? '--' : r.latencyMs.toFixed(2), r.imagesPerSecond === null ? '--' : r.imagesPerSecond.toFixed(1),
+        r.gflopsPerSecond === null ? '--' : r.gflopsPerSecond.toFixed(1), r.device ?? '--'] : []),
+    ]);
+    return { head, body };
+  }
+
+  text(): string {
+    const { head, body } = this.cells();
+    const w = head.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
+    const fmt = (cells: string[]) => cells.map((s, c) => (c <= 1 ? s.padEnd(w[c]) : s.padStart(w[c]))).join('  ');
+    return [fmt(head), w.map((x) => '-'.repeat(x)).join('  '), ...body.map(fmt)].join('\n');
+  }
+
+  toString(): string { return this.text(); }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const { head, body } = this.cells();
+    const tr = (cells: string[], tag: string) => `<tr>${cells.map((c, i) => `<${tag}${i > 1 ? ' style="text-align:right"' : ''}>${esc(c)}</${tag}>`).join('')}</tr>`;
+    const html = `<table><thead>${tr(head, 'th')}</thead><tbody>${body.map((b) => tr(b, 'td')).join('')}</tbody></table>`;
+    return { 'text/plain': this.text(), 'text/html': html };
+  }
+}
