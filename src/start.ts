@@ -47,6 +47,6 @@ export async function startCommand(): Promise<number> {
   out(hasJupyter
     ? 'Open them with `jupyter lab` (or `jupyter notebook`) and pick the kernel "TypeScript (cnnlab)".'
     : 'Install Jupyter (e.g. `apt-get install python3-jupyter-server python3-notebook`) and pick the kernel "TypeScript (cnnlab)".');
-  out('CLI: npx cnnlab list | summary <model> | export <model> -o m.onnx | run <model|m.onnx> --input x.npy | bench <model> | eval --gt gt.json --dt dt.json');
+  out('CLI: npx cnnlab list | summary <model> | export <model> -o m.onnx | run <model|m.onnx> --input x.npy | bench <model> | compare <a> <b> [--latency] | eval --gt gt.json --dt dt.json');
   return 0;
 }
