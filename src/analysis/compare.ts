@@ -16,9 +16,11 @@ import { progressReporter, type ProgressCallback } from '../display/progress';
 import { summaryData } from './summary';
 
 export interface CompareEntry {
-  /** label; for a zoo model, its name */
+  /** label; for a zoo model without `zoo`, its name */
   name: string;
-  /** a module or traced graph; omitted: `zoo.create(name, options)` */
+  /** the zoo name when the label differs (`{ name: 'squeezenet (complex bypass)', zoo: 'squeezenet1_0', options: { bypass: 'complex' } }`) */
+  zoo?: string;
+  /** a module or traced graph; omitted: `zoo.create(zoo ?? name, options)` */
   model?: Module | Graph;
   /** input shape (default for zoo models: their own, at the comparison's batch) */
   inputShape?: readonly number[];
@@ -36,7 +38,7 @@ export interface CompareOptions {
   warmup?: number;
   device?: DeviceRequest;
   threads?: number;
-  /** progress over every model (and run): by default a bar in the cnnlab kernel; `false`: none */
+  /** progress over every model (and run): by default, with `latency`, a bar in the cnnlab kernel; `false`: none */
   onProgress?: ProgressCallback | false;
 }
 
@@ -73,8 +75,9 @@ function resolve(e: string | CompareEntry, batch: number, i: number): { name: st
     module = entry.model;
     if (!shape) throw new ConfigError('compare: a module needs its input shape', { expected: 'inputShape: [N, C, H, W]', got: 'none', where: `models[${i}] (${entry.name})` });
   } else if (entry.model === undefined) {
-    module = zoo.create(entry.name, entry.options ?? {});
-    shape = shape ?? zoo.inputShape(entry.name, entry.options ?? {});
+    const zname = entry.zoo ?? entry.name;
+    module = zoo.create(zname, entry.options ?? {});
+    shape = shape ?? zoo.inputShape(zname, entry.options ?? {});
   } else {
     throw new ConfigError('compare: model must be an nn.Module or a Graph', { got: typeof entry.model, where: `models[${i}].model` });
   }
@@ -95,7 +98,8 @@ export async function compare(models: readonly (string | CompareEntry)[], opts: 
   // every model resolves (names, options, shapes) before anything is timed: bad input fails at once
   const resolved = models.map((m, i) => resolve(m, batch, i));
   const steps = latency ? runs + warmup + 1 : 1;
-  const report = progressReporter('compare', resolved.length * steps, opts.onProgress);
+  // counting alone takes milliseconds: the default bar is for timed comparisons
+  const report = progressReporter('compare', resolved.length * steps, opts.onProgress ?? (latency ? undefined : false));
   const rows: ComparisonRow[] = [];
   let done = 0;
   for (const { name, graph } of resolved) {

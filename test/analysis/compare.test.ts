@@ -53,6 +53,7 @@ describe('analysis.compare', () => {
     await expect(analysis.compare([{ name: 'm', model: tiny() }], { onProgress })).rejects.toThrow(/needs its input shape/);
     await expect(analysis.compare(['resnet18'], { runs: 0, latency: true, onProgress })).rejects.toThrow(/runs must be an integer/);
     await expect(analysis.compare([{ name: 'mobilenet_v1', options: { alpha: 0.3 } }], { onProgress })).rejects.toThrow(/expected one of 1, 0.75, 0.5, 0.25/);
+    await expect(analysis.compare([{ name: 'x', zoo: 'mobilenet_v9' }], { onProgress })).rejects.toThrow(NotFoundError);
     expect(calls).toEqual([]);
   });
 });
