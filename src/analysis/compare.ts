@@ -119,15 +119,9 @@ export async function compare(models: readonly (string | CompareEntry)[], opts: 
         const x = new Tensor('float32', data, shape);
         const feeds = { [session.inputNames[0]]: x };
         for (let i = 0; i < warmup; i++) { await session.run(feeds); report(++done); }
-        const ms: number[] = [];
-        for (let i = 0; i < runs; i++) {
-          const t0 = performance.now();
-          await session.run(feeds);
-          ms.push(performance.now() - t0);
-          report(++done);
-        }
-        ms.sort((a, b) => a - b);
-        const med = ms.length % 2 ? ms[(ms.length - 1) / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+        session.timings.length = 0;
+        for (let i = 0; i < runs; i++) { await session.run(feeds); report(++done); }
+        const med = session.timingStats().median;
         row.latencyMs = med;
         row.imagesPerSecond = (shape[0] * 1000) / med;
         row.gflopsPerSecond = (2 * row.macs) / (med * 1e6);
