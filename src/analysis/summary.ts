@@ -89,7 +89,7 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
   const acc = new Map<string, Acc>(paths.map((p) => [p, newAcc()]));
   /** op rows: functional ops a module emitted directly, grouped by (module, op) */
   const opAcc = new Map<string, Acc & { module: string; op: string }>();
-  /** calls of each module as runs of consecutive counted nodes (a module reused, like torchvision's one ReLU per block, has several) */
+  /** the calls of each module (a module reused in one forward, like torchvision's one ReLU per block, has several) */
   const calls = new Map<string, Acc[]>();
   const lastOf = new Map<string, number>();
   let prevCounted = -1;
@@ -171,6 +171,8 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
   };
   let seq = 0;
   const rows = new Map<string, SummaryRow>();
+  /** paths with sub-modules (a leaf module is not in it) */
+  const parents = new Set(paths.flatMap((p) => pathPrefixes(p).slice(0, -1)));
   for (const p of paths) {
     const a = acc.get(p)!;
     const key = Number.isFinite(a.firstNode) ? a.firstNode : prevKey;
@@ -183,8 +185,7 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
       const parent = pathPrefixes(p).slice(-2)[0];
       if (!children.has(parent)) children.set(parent, []);
       const runs = calls.get(p)?.filter((r) => r.nodes > 0);
-      const isLeaf = !paths.some((q) => q.startsWith(p + '.'));
-      if (isLeaf && runs && runs.length > 1) {
+      if (!parents.has(p) && runs && runs.length > 1) {
         // one row per call, as torchinfo lists a reused module at every call; later calls of a module with
         // parameters show them once (torchinfo's "(recursive)")
         runs.forEach((r, c) => {
