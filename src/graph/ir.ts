@@ -1,3 +1,4 @@
+import type { ToOnnxOptions } from './onnx';
 import { CnnlabError, NotFoundError } from '../errors';
 import { DType, Tensor } from '../tensor/tensor';
 
@@ -96,6 +97,12 @@ export class Graph {
     const m = new Map<string, Node>();
     for (const n of this.nodes) for (const o of n.outputs) if (o) m.set(o, n);
     return m;
+  }
+
+  /** The graph as ONNX bytes (`graph/onnx.ts` `toOnnx`: opset ≥ 17, IR 8, dynamic batch unless `staticBatch`). */
+  toOnnx(opts?: ToOnnxOptions): Uint8Array {
+    // required here, not imported at the top: onnx.ts imports this module
+    return (require('./onnx') as typeof import('./onnx')).toOnnx(this, opts);
   }
 
   /** Nodes consuming each value. */

@@ -33,6 +33,12 @@ describe('ONNX writing', () => {
     for (const [k, v] of g.values) expect(g2.values.get(k)?.shape, k).toEqual(v.shape);
   });
 
+  it('graph.toOnnx() (DESIGN.md\'s surface) writes the same bytes as toOnnx(graph)', () => {
+    const g = new TinyNet().trace([1, 3, 9, 9]);
+    expect(Buffer.from(g.toOnnx()).equals(Buffer.from(toOnnx(g)))).toBe(true);
+    expect(fromOnnx(g.toOnnx({ dynamicBatch: false })).inputs[0].shape).toEqual([1, 3, 9, 9]);
+  });
+
   it.skipIf(!hasOnnxPy)('passes onnx.checker (full_check) for traced models', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cnnlab-onnx-'));
     const files: string[] = [];
