@@ -1,4 +1,5 @@
-import type { ToOnnxOptions } from './onnx';
+// onnx.ts imports this module too; the cycle is safe because each side uses the other only inside functions
+import { toOnnx as writeOnnx, type ToOnnxOptions } from './onnx';
 import { CnnlabError, NotFoundError } from '../errors';
 import { DType, Tensor } from '../tensor/tensor';
 
@@ -101,8 +102,7 @@ export class Graph {
 
   /** The graph as ONNX bytes (`graph/onnx.ts` `toOnnx`: opset ≥ 17, IR 8, dynamic batch unless `staticBatch`). */
   toOnnx(opts?: ToOnnxOptions): Uint8Array {
-    // required here, not imported at the top: onnx.ts imports this module
-    return (require('./onnx') as typeof import('./onnx')).toOnnx(this, opts);
+    return writeOnnx(this, opts);
   }
 
   /** Nodes consuming each value. */
