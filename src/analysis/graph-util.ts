@@ -34,13 +34,15 @@ export function resolveGraph(m: ModelLike, inputShape: readonly number[] | undef
     return g;
   }
   if (m instanceof Module) {
-    if (!inputShape) {
+    // zoo models know their own input size
+    const shape = inputShape ?? m.defaultInputShape;
+    if (!shape) {
       throw new ConfigError(`${where}: a module needs an input shape to be traced`, { expected: 'e.g. [1, 3, 224, 224]', got: 'no input shape', where });
     }
-    if (!Array.isArray(inputShape) || inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
-      throw new ConfigError(`${where}: invalid input shape`, { expected: 'positive integers, e.g. [1, 3, 224, 224]', got: String(inputShape), where });
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
+      throw new ConfigError(`${where}: invalid input shape`, { expected: 'positive integers, e.g. [1, 3, 224, 224]', got: String(shape), where });
     }
-    return m.trace(inputShape);
+    return m.trace(shape);
   }
   throw new CnnlabError(`${where}: expected an nn.Module, a Graph or a Session`, { got: m === null ? 'null' : typeof m, where });
 }

@@ -1,4 +1,4 @@
-import { CnnlabError, WeightLoadError, fmtShape } from '../errors';
+import { CnnlabError, ConfigError, WeightLoadError, fmtShape } from '../errors';
 import { Graph } from '../graph/ir';
 import { DType, Tensor } from '../tensor/tensor';
 import { Parameter, sameShape } from './parameter';
@@ -145,10 +145,20 @@ export abstract class Module {
   }
 
   /**
-   * Traces `forward` on symbolic tensors into the graph IR with every shape inferred.
-   * `model.trace([1, 3, 224, 224])`.
+   * The input shape `trace()`, `analysis.summary(model)` and `show.graph(model)` use when none is given:
+   * set by `zoo.create` to the model's own input ([1, 3, 224, 224], [1, 3, 299, 299] for Inception v3, the
+   * `resolution` option where there is one); unset for modules built by hand.
    */
-  trace(input: TraceInput, opts: TraceOptions = {}): Graph {
+  defaultInputShape?: number[];
+
+  /**
+   * Traces `forward` on symbolic tensors into the graph IR with every shape inferred.
+   * `model.trace([1, 3, 224, 224])`; `model.trace()` for a zoo model at its own input size.
+   */
+  trace(input: TraceInput | undefined = this.defaultInputShape, opts: TraceOptions = {}): Graph {
+    if (input === undefined) {
+      throw new ConfigError(`${this.typeName}.trace needs an input shape`, { expected: 'e.g. [1, 3, 224, 224] (zoo models have a default)', got: 'none', where: 'trace()' });
+    }
     const paramNames = new Map<Parameter, string>();
     for (const [k, p] of this.namedParameters()) if (!paramNames.has(p)) paramNames.set(p, k);
     const modulePaths = new Map<object, string>();

@@ -96,7 +96,9 @@ export function checkOptions(inf: ModelInfo, opts: Record<string, unknown>): Rec
 /** Builds a model (a module tree); with `weights`, loads them too (strict, atomic). */
 export function create(name: string, opts: CreateOptions = {}): Module {
   const e = entry(name);
-  const m = e.build(checkOptions(e.info, opts));
+  const checked = checkOptions(e.info, opts);
+  const m = e.build(checked);
+  m.defaultInputShape = inputShape(name, checked);
   if (opts.weights) {
     let bytes: Uint8Array;
     try { bytes = readFileSync(opts.weights); } catch (e) {

@@ -49,7 +49,9 @@ describe('graph display data', () => {
     expect(sq.nodes.some((n) => n.op === 'Identity')).toBe(false);
     expect(sq.blocks.find((b) => b.path === 'features.3')!.children).toEqual(['features.3.squeeze', 'features.3.squeeze_activation', 'features.3.expand1x1', 'features.3.expand1x1_activation', 'features.3.expand3x3', 'features.3.expand3x3_activation']);
     expect(sq.totals.macs).toBe(349_151_936);
-    expect(() => graphDisplay(zoo.create('resnet50'))).toThrow(ConfigError);
+    expect(() => graphDisplay(new TinyNet())).toThrow(ConfigError);
+    // zoo models trace at their own input size: Inception v3 at 299×299
+    expect(graphDisplay(zoo.create('inception_v3')).json().nodes[0].outputShape).toEqual([1, 3, 299, 299]);
   });
 });
 
