@@ -1,3 +1,7 @@
+// the checked builders first: they shadow the family files' unchecked ones of the same names
+export {
+  alexnet, deeplabv3Resnet101, deeplabv3Resnet50, deeplabv3plus, densenet121, densenet161, densenet169, densenet201, efficientnetB0, efficientnetB1, efficientnetB2, efficientnetB3, efficientnetB4, efficientnetB5, efficientnetB6, efficientnetB7, fastRcnnVgg16, fcnResnet50, googlenet, inceptionV3, mobilenetV1, mobilenetV2, mobilenetV3Large, mobilenetV3Small, plain110, plain20, plain32, plain44, plain56, resnet101, resnet110, resnet152, resnet18, resnet20, resnet32, resnet34, resnet44, resnet50, resnet50Dcn, resnet56, resnext101_32x8d, resnext50_32x4d, seResnet50, seResnext50_32x4d, shufflenetV1, shufflenetV2X0_5, shufflenetV2X1_0, shufflenetV2X1_5, shufflenetV2X2_0, sppnetZf5, squeezenet1_0, squeezenet1_1, vgg11, vgg11_bn, vgg11Bn, vgg13, vgg13_bn, vgg13Bn, vgg16, vgg16_bn, vgg16Bn, vgg19, vgg19_bn, vgg19Bn, wideResnet50_2, xception, squeezenet1x0, squeezenet1x1,
+} from './builders';
 import './resnet';
 import './mobilenet';
 export { register, list, info, create, inputShape, checkOptions } from './registry';
