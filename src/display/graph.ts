@@ -102,6 +102,22 @@ export function graphData(model: ModelLike, opts: GraphDisplayOptions = {}): Gra
   };
 }
 
+/** Position of each block's first node in `order` (the nodes run in that order), over its sub-blocks too. */
+function firstPositions(blocks: readonly GraphBlockData[], order: ReadonlyMap<string, number>): (path: string) => number {
+  const byPath = new Map(blocks.map((b) => [b.path, b]));
+  const memo = new Map<string, number>();
+  const first = (path: string): number => {
+    let p = memo.get(path);
+    if (p === undefined) {
+      const b = byPath.get(path)!;
+      p = Math.min(Infinity, ...b.nodes.map((id) => order.get(id)!), ...b.children.map(first));
+      memo.set(path, p);
+    }
+    return p;
+  };
+  return first;
+}
+
 /**
  * A leaf module called more than once in one forward (torchvision's Bottleneck applies one `relu` three times)
  * becomes one block per call, so that collapsed blocks keep the graph acyclic and in call order: the first call
@@ -135,17 +151,11 @@ function splitCalls(g: Graph, nodes: GraphNodeData[], blocks: GraphBlockData[]):
     blocks.splice(blocks.indexOf(b), 1, ...parts);
     for (const x of parts) byPath.set(x.path, x);
     const parent = b.parent === null ? null : byPath.get(b.parent);
-    if (parent) {
-      parent.children.splice(parent.children.indexOf(b.path), 1, ...parts.map((x) => x.path));
-      // siblings in call order: a block sits where its first node runs
-      const first = (path: string): number => {
-        const x = byPath.get(path)!;
-        return Math.min(Infinity, ...x.nodes.map((id) => order.get(id)!), ...x.children.map(first));
-      };
-      const pos = new Map(parent.children.map((c) => [c, first(c)]));
-      parent.children.sort((u, v) => pos.get(u)! - pos.get(v)!);
-    }
+    if (parent) parent.children.splice(parent.children.indexOf(b.path), 1, ...parts.map((x) => x.path));
   }
+  // siblings in call order: a block sits where its first node runs
+  const first = firstPositions(blocks, order);
+  for (const x of blocks) x.children.sort((u, v) => first(u) - first(v));
 }
 
 /** Outline of the graph with blocks collapsed to the data's depth. */
@@ -155,14 +165,8 @@ export function graphText(d: GraphData): string {
   const byPath = new Map(d.blocks.map((b) => [b.path, b]));
   const nodeById = new Map(d.nodes.map((n) => [n.id, n]));
   const pos = new Map(d.nodes.map((n, i) => [n.id, i]));
-  const firstPos = new Map<string, number>();
-  const blockPos = (b: GraphBlockData): number => {
-    let p = firstPos.get(b.path);
-    if (p !== undefined) return p;
-    p = Math.min(Infinity, ...b.nodes.map((id) => pos.get(id)!), ...b.children.map((c) => blockPos(byPath.get(c)!)));
-    firstPos.set(b.path, p);
-    return p;
-  };
+  const first = firstPositions(d.blocks, pos);
+  const blockPos = (b: GraphBlockData): number => first(b.path);
   const emitNode = (id: string, indent: string) => {
     const n = nodeById.get(id)!;
     lines.push(`${indent}${n.op} ${shape(n.outputShape)}${n.macs ? ` ${n.macs.toLocaleString('en-US')} MACs` : ''}`);
