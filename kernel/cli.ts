@@ -36,9 +36,22 @@ function pythonSysPrefix(): string {
   throw new NotFoundError('kernel install --sys-prefix: no Python to ask for sys.prefix', { expected: 'python3 on PATH', got: 'none', where: 'PATH' });
 }
 
+/** Kernelspec names as jupyter_client accepts them (`_is_valid_kernel_name`): ASCII letters, digits, `.`, `_`, `-`. */
+const KERNEL_NAME_RE = /^[a-z0-9._-]+$/i;
+
+/** Checks a kernelspec name (it becomes a directory name, so `..` or `/` could escape `kernels/`). */
+export function validateKernelName(name: string): string {
+  if (!KERNEL_NAME_RE.test(name) || name === '.' || name === '..') {
+    throw new ConfigError('invalid kernelspec name', {
+      expected: 'ASCII letters, digits, ".", "_" and "-" only (as jupyter_client accepts)', got: JSON.stringify(name), where: '--name',
+    });
+  }
+  return name;
+}
+
 /** The directory the kernelspec goes to for these options. */
 export function kernelspecDir(opts: InstallOptions = {}): string {
-  const name = opts.name ?? KERNEL_NAME;
+  const name = validateKernelName(opts.name ?? KERNEL_NAME);
   const chosen = [opts.user, opts.sysPrefix, opts.prefix !== undefined].filter(Boolean).length;
   if (chosen > 1) throw new ConfigError('kernel install: conflicting locations', { expected: 'at most one of --user, --sys-prefix, --prefix DIR', got: 'several', where: 'command line' });
   if (opts.prefix !== undefined) return path.join(path.resolve(opts.prefix), 'share', 'jupyter', 'kernels', name);

@@ -104,18 +104,20 @@ export class RawClient {
   }
 
   /** Sends a request; resolves with its reply once the reply and (unless waitIdle=false) idle have arrived. */
-  request(type: string, content: Record<string, unknown>, opts: { channel?: 'shell' | 'control'; waitIdle?: boolean; sign?: boolean } = {}): { msgId: string; done: Promise<Reply> } {
+  /** `repeat`: send the same signed frames that many times (a replay, which the kernel must drop). */
+  request(type: string, content: Record<string, unknown>, opts: { channel?: 'shell' | 'control'; waitIdle?: boolean; sign?: boolean; repeat?: number } = {}): { msgId: string; done: Promise<Reply> } {
     const msg = newMessage(type, content, null, [], 'raw-client');
     const done = new Promise<Reply>((resolve) => {
       this.waiters.set(msg.header.msg_id, { idle: opts.waitIdle === false, outputs: [], iopub: [], done: resolve });
     });
     const frames = serializeMessage(msg, opts.sign === false ? new Signer('wrong-key') : this.signer);
-    void (opts.channel === 'control' ? this.control : this.shell).send(frames);
+    const sock = opts.channel === 'control' ? this.control : this.shell;
+    void (async () => { for (let i = 0; i < (opts.repeat ?? 1); i++) await sock.send(frames); })();
     return { msgId: msg.header.msg_id, done };
   }
 
-  execute(code: string, extra: Record<string, unknown> = {}): { msgId: string; done: Promise<Reply> } {
-    return this.request('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra });
+  execute(code: string, extra: Record<string, unknown> = {}, opts: { repeat?: number } = {}): { msgId: string; done: Promise<Reply> } {
+    return this.request('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra }, opts);
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData, isMainThread } from 'worker_threads';
 import fs from 'fs';
-import { ConnectionInfo, Signer, parseMessage, replyTo, serializeMessage } from './wire';
+import { ConnectionInfo, ReplayGuard, Signer, parseMessage, replyTo, serializeMessage } from './wire';
 
 export type ControlToMain =
   | { type: 'bound' }
@@ -21,6 +21,7 @@ async function runControl(conn: ConnectionInfo): Promise<void> {
   const port = parentPort!;
   const zmq = await import('zeromq');
   const signer = new Signer(conn.key, conn.signature_scheme);
+  const replay = new ReplayGuard();
   const control = new zmq.Router({ linger: 0 });
   const hb = new zmq.Reply({ linger: 0 });
   const addr = (p: number) => conn.transport === 'ipc' ? `ipc://${conn.ip}-${p}` : `${conn.transport}://${conn.ip}:${p}`;
@@ -38,7 +39,7 @@ async function runControl(conn: ConnectionInfo): Promise<void> {
   try {
     for await (const frames of control) {
       let msg;
-      try { msg = parseMessage(frames as Buffer[], signer); } catch (e) { log(`control: dropped a message: ${(e as Error).message}`); continue; }
+      try { msg = parseMessage(frames as Buffer[], signer, replay); } catch (e) { log(`control: dropped a message: ${(e as Error).message}`); continue; }
       if (msg.header.msg_type === 'interrupt_request') {
         send(serializeMessage(replyTo(msg, { status: 'ok' }), signer));
         process.kill(process.pid, 'SIGINT');

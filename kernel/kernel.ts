@@ -10,7 +10,7 @@ import os from 'os';
 import { Worker } from 'worker_threads';
 import { TextDecoder } from 'util';
 import Module from 'module';
-import { ConnectionInfo, Message, Signer, newMessage, parseMessage, replyTo, serializeMessage, setUsername } from './wire';
+import { ConnectionInfo, Message, ReplayGuard, Signer, newMessage, parseMessage, replyTo, serializeMessage, setUsername } from './wire';
 import { CompilerClient, Executor, CellResult, InterruptedError } from './executor';
 import type { ControlToMain, MainToControl } from './control';
 import * as api from './api';
@@ -86,6 +86,8 @@ export interface KernelOptions {
 export class Kernel {
   private conn!: ConnectionInfo;
   private signer!: Signer;
+  /** Signatures seen on shell, stdin and control (the control worker keeps its own as well). */
+  private readonly replay = new ReplayGuard();
   private zmq!: typeof import('zeromq');
   private iopub!: import('zeromq').Publisher;
   private shell!: import('zeromq').Router;
@@ -175,7 +177,7 @@ export class Kernel {
         else if (m.type === 'error') { this.log(m.error); reject(new Error(m.error)); }
         else if (m.type === 'message' || m.type === 'interrupted') {
           let msg: Message;
-          try { msg = parseMessage(m.frames.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)), this.signer); } catch (e) {
+          try { msg = parseMessage(m.frames.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)), this.signer, this.replay); } catch (e) {
             this.log(`control: ${(e as Error).message}`); return;
           }
           if (m.type === 'interrupted') {
@@ -206,7 +208,7 @@ export class Kernel {
     try {
       for await (const frames of this.shell) {
         let msg: Message;
-        try { msg = parseMessage(frames as Buffer[], this.signer); } catch (e) { this.log(`shell: dropped a message: ${(e as Error).message}`); continue; }
+        try { msg = parseMessage(frames as Buffer[], this.signer, this.replay); } catch (e) { this.log(`shell: dropped a message: ${(e as Error).message}`); continue; }
         this.queue.push({ msg, channel: 'shell' });
         if (!this.processing) void this.processQueue();
       }
@@ -217,7 +219,7 @@ export class Kernel {
     try {
       for await (const frames of this.stdin) {
         let msg: Message;
-        try { msg = parseMessage(frames as Buffer[], this.signer); } catch (e) { this.log(`stdin: dropped a message: ${(e as Error).message}`); continue; }
+        try { msg = parseMessage(frames as Buffer[], this.signer, this.replay); } catch (e) { this.log(`stdin: dropped a message: ${(e as Error).message}`); continue; }
         if (msg.header.msg_type === 'input_reply' && this.pendingInput) {
           const p = this.pendingInput;
           this.pendingInput = null;

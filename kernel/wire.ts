@@ -5,6 +5,9 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
 import { ConfigError, ParseError } from '../src/errors';
 
+/** A correctly signed message whose signature was already seen (a replay). */
+export class ReplayError extends ParseError {}
+
 export const PROTOCOL_VERSION = '5.3';
 const DELIM = Buffer.from('<IDS|MSG>');
 
@@ -50,6 +53,8 @@ export class Signer {
     if (!m) throw new ConfigError('unsupported signature scheme', { expected: '"hmac-<hash>"', got: JSON.stringify(scheme), where: 'connection file $.signature_scheme' });
     this.algo = m[1].toLowerCase();
   }
+  /** Whether messages carry signatures (a key was given). */
+  get signs(): boolean { return this.algo !== null; }
   sign(parts: (Buffer | string)[]): string {
     if (!this.algo) return '';
     const h = createHmac(this.algo, this.key);
@@ -64,8 +69,34 @@ export class Signer {
   }
 }
 
-/** Parses a multipart message; throws when the delimiter is missing or the signature is wrong. */
-export function parseMessage(frames: Buffer[], signer: Signer): Message {
+/**
+ * The signatures of the messages already accepted, as jupyter_client's `Session.digest_history`
+ * keeps them: a correctly signed message sent a second time is a replay and is refused. The
+ * history is bounded (default 2**16 entries, jupyter_client's `digest_history_size`); when full,
+ * the oldest signatures are forgotten first.
+ */
+export class ReplayGuard {
+  private readonly seen = new Set<string>();
+  constructor(readonly capacity = 2 ** 16) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new ConfigError('bad replay history size', { expected: 'an integer >= 1', got: String(capacity), where: 'ReplayGuard' });
+    }
+  }
+  get size(): number { return this.seen.size; }
+  /** Records `signature`; false when it was seen before (a replay). */
+  check(signature: string): boolean {
+    if (this.seen.has(signature)) return false;
+    this.seen.add(signature);
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value as string);
+    return true;
+  }
+}
+
+/**
+ * Parses a multipart message; throws when the delimiter is missing, the signature is wrong, or
+ * (with a `replay` guard and a signing key) the signature was seen before.
+ */
+export function parseMessage(frames: Buffer[], signer: Signer, replay?: ReplayGuard): Message {
   let i = 0;
   while (i < frames.length && !frames[i].equals(DELIM)) i++;
   if (i >= frames.length) throw new ParseError('bad message', { expected: 'a <IDS|MSG> delimiter frame', got: `${frames.length} frames without it`, where: 'wire' });
@@ -73,6 +104,9 @@ export function parseMessage(frames: Buffer[], signer: Signer): Message {
   const signature = frames[i + 1].toString('utf8');
   const body = frames.slice(i + 2, i + 6);
   if (!signer.verify(signature, body)) throw new ParseError('invalid HMAC signature', { expected: 'the HMAC of the 4 message frames', got: JSON.stringify(signature), where: 'wire' });
+  if (replay && signer.signs && !replay.check(signature)) {
+    throw new ReplayError('replayed message dropped', { expected: 'a signature not seen before', got: `a duplicate of ${signature.slice(0, 16)}…`, where: 'wire' });
+  }
   return {
     identities: frames.slice(0, i),
     header: JSON.parse(body[0].toString('utf8')),

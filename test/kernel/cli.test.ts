@@ -46,6 +46,27 @@ describe('cnnlab kernel install', () => {
     }
   });
 
+  it('refuses kernelspec names that jupyter_client refuses, for install and uninstall, writing and deleting nothing', async () => {
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'cnnlab-install-'));
+    try {
+      for (const name of ['../../../escaped-spec', 'a/b', '..', '.', 'spaced name', 'ünï', '']) {
+        expect(() => installKernel({ prefix, name })).toThrow(ConfigError);
+        expect(() => uninstallKernel({ prefix, name })).toThrow(/invalid kernelspec name; expected ASCII letters, digits/);
+      }
+      expect(await kernelCommand(['install', '--prefix', prefix, '--name', '../../../escaped-spec'])).not.toBe(0);
+      expect(fs.readdirSync(prefix)).toEqual([]);
+      // A directory outside kernels/ that the name used to reach is left alone by uninstall.
+      fs.mkdirSync(path.join(prefix, 'victim'));
+      fs.writeFileSync(path.join(prefix, 'victim', 'kernel.json'), '{}');
+      expect(await kernelCommand(['uninstall', '--prefix', prefix, '--name', '../../../victim'])).not.toBe(0);
+      expect(fs.existsSync(path.join(prefix, 'victim', 'kernel.json'))).toBe(true);
+      // Names jupyter_client accepts still work.
+      expect(installKernel({ prefix, name: 'cnnlab-Dev_2.1' })).toBe(path.join(prefix, 'share', 'jupyter', 'kernels', 'cnnlab-Dev_2.1'));
+    } finally {
+      fs.rmSync(prefix, { recursive: true, force: true });
+    }
+  });
+
   it('rejects conflicting or unknown options with ConfigError', () => {
     expect(() => kernelspecDir({ user: true, prefix: '/tmp/x' })).toThrow(ConfigError);
     expect(() => kernelspecDir({ user: true, prefix: '/tmp/x' })).toThrow(/expected at most one of --user, --sys-prefix, --prefix DIR; got several/);

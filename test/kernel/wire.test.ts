@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from '../../kernel/client';
-import { Signer, parseMessage, serializeMessage, newMessage } from '../../kernel/wire';
+import { ReplayError, ReplayGuard, Signer, parseMessage, serializeMessage, newMessage } from '../../kernel/wire';
 import { decodeMappings, compose, lookup } from '../../kernel/sourcemap';
 import { createHmac } from 'crypto';
 
@@ -34,6 +34,29 @@ describe('wire format', () => {
     expect(() => parseMessage(frames, new Signer('other'))).toThrow(/invalid HMAC signature/);
   });
 
+  it('refuses a replayed signature and forgets the oldest ones beyond its capacity', () => {
+    const s = new Signer('secret');
+    const guard = new ReplayGuard(2);
+    const f1 = serializeMessage(newMessage('execute_request', { code: '1' }, null), s);
+    const f2 = serializeMessage(newMessage('execute_request', { code: '1' }, null), s);
+    const f3 = serializeMessage(newMessage('execute_request', { code: '1' }, null), s);
+    expect(parseMessage(f1, s, guard).content.code).toBe('1');
+    expect(() => parseMessage(f1, s, guard)).toThrow(ReplayError);
+    expect(() => parseMessage(f1, s, guard)).toThrow(/replayed message dropped; expected a signature not seen before/);
+    parseMessage(f2, s, guard);
+    expect(guard.size).toBe(2);
+    parseMessage(f3, s, guard); // f1 is forgotten (capacity 2), f2 and f3 are kept
+    expect(guard.size).toBe(2);
+    expect(() => parseMessage(f3, s, guard)).toThrow(ReplayError);
+    expect(parseMessage(f1, s, guard).header.msg_id).toBeTruthy();
+    // Without a key nothing is signed, so there is nothing to compare.
+    const open = new Signer('');
+    const u = serializeMessage(newMessage('kernel_info_request', {}, null), open);
+    parseMessage(u, open, guard);
+    expect(parseMessage(u, open, guard).header.msg_type).toBe('kernel_info_request');
+    expect(new ReplayGuard().capacity).toBe(65536);
+  });
+
   it('decodes VLQ mappings and composes maps', () => {
     // "AAAA" = [0,0,0,0]; "EAAE" = [+2,0,0,+2]; ";" next line (generated column resets, source
     // line/column stay relative); "AACA" = [0,0,+1,0]; "gBAAgB" = [+16,0,0,+16].
@@ -56,6 +79,18 @@ describe('kernel over raw ZeroMQ', () => {
     expect(good.reply.content.implementation).toBe('cnnlab');
     const raced = await Promise.race([bad.done.then(() => 'answered'), new Promise((r) => setTimeout(() => r('dropped'), 300))]);
     expect(raced).toBe('dropped');
+  });
+
+  it('runs a correctly signed execute_request sent twice only once (replay dropped)', async () => {
+    await c.execute('let replayRuns = 0;').done;
+    const r = await c.execute('replayRuns++;\nreplayRuns', {}, { repeat: 2 }).done;
+    expect(result(r)).toBe('1');
+    // Give a second execution (if the replay were accepted) time to happen, then count.
+    await new Promise((res) => setTimeout(res, 300));
+    const n = await c.execute('replayRuns').done;
+    expect(result(n)).toBe('1');
+    expect(n.reply.content.execution_count).toBe((r.reply.content.execution_count as number) + 1);
+    expect(c.stderr).toMatch(/shell: dropped a message: replayed message dropped/);
   });
 
   it('answers kernel_info_request on the control channel with busy/idle on iopub', async () => {
