@@ -345,7 +345,20 @@ export function accumulateCoco(state: CocoEvalState, opts: { curveIouThrs?: numb
 }
 
 export const STAT_NAMES = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR1', 'AR10', 'AR100', 'ARs', 'ARm', 'ARl'] as const;
-export type CocoStats = Record<(typeof STAT_NAMES)[number], number>;
+export type CocoStatName = (typeof STAT_NAMES)[number];
+/**
+ * pycocotools' `stats`: the 12 numbers as an array (`stats[0]` is AP), each also readable by name
+ * (`stats.AP`, `stats.AP50`, ... `stats.ARl`; the names are non-enumerable getters, so JSON is the array).
+ */
+export type CocoStats = readonly number[] & { readonly length: 12 } & Readonly<Record<CocoStatName, number>>;
+
+/** The 12 values in STAT_NAMES order as a CocoStats array. */
+export function cocoStats(values: readonly number[]): CocoStats {
+  if (values.length !== STAT_NAMES.length) throw new RangeError(`COCO stats need 12 values, got ${values.length}`);
+  const a = [...values];
+  STAT_NAMES.forEach((name, i) => Object.defineProperty(a, name, { get: () => a[i], enumerable: false }));
+  return Object.freeze(a) as unknown as CocoStats;
+}
 
 /**
  * One pycocotools `_summarize` value: mean of precision (ap) or recall over entries > −1,
@@ -382,20 +395,20 @@ export function summarizeCoco(acc: CocoAccumulated, k?: number): CocoStats {
   const md = acc.params.maxDets;
   const top = md[md.length - 1];
   const s = (ap: boolean, thr: number | undefined, area: string, m: number) => summarizeValue(acc, ap, thr, area, m, k);
-  return {
-    AP: s(true, undefined, 'all', top),
-    AP50: s(true, 0.5, 'all', top),
-    AP75: s(true, 0.75, 'all', top),
-    APs: s(true, undefined, 'small', top),
-    APm: s(true, undefined, 'medium', top),
-    APl: s(true, undefined, 'large', top),
-    AR1: s(false, undefined, 'all', md[0]),
-    AR10: s(false, undefined, 'all', md[1] ?? top),
-    AR100: s(false, undefined, 'all', top),
-    ARs: s(false, undefined, 'small', top),
-    ARm: s(false, undefined, 'medium', top),
-    ARl: s(false, undefined, 'large', top),
-  };
+  return cocoStats([
+    s(true, undefined, 'all', top), // AP
+    s(true, 0.5, 'all', top), // AP50
+    s(true, 0.75, 'all', top), // AP75
+    s(true, undefined, 'small', top), // APs
+    s(true, undefined, 'medium', top), // APm
+    s(true, undefined, 'large', top), // APl
+    s(false, undefined, 'all', md[0]), // AR1
+    s(false, undefined, 'all', md[1] ?? top), // AR10
+    s(false, undefined, 'all', top), // AR100
+    s(false, undefined, 'small', top), // ARs
+    s(false, undefined, 'medium', top), // ARm
+    s(false, undefined, 'large', top), // ARl
+  ]);
 }
 
 /** pycocotools' printed summary, 12 lines. */
@@ -416,7 +429,7 @@ export function formatCocoSummary(stats: CocoStats, maxDets: number[] = [1, 10, 
     ['Average Recall', '(AR)', '0.50:0.95', 'large', top],
   ];
   return rows.map(([title, type, iou, area, md], i) => {
-    const v = stats[STAT_NAMES[i]];
+    const v = stats[i];
     return ` ${title.padEnd(18)} ${type} @[ IoU=${iou.padEnd(9)} | area=${area.padStart(6)} | maxDets=${String(md).padStart(3)} ] = ${v.toFixed(3)}`;
   }).join('\n');
 }

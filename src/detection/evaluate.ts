@@ -75,12 +75,22 @@ export function accumulate(state: EvalState, opts: { curveIouThrs?: number[] } =
   return { style: state.style, classes: accumulateVoc(state), options: state.options, dropped: state.dropped };
 }
 
-/** Step 3: the summary numbers and display objects. */
+/** Step 3: the summary numbers and display objects (a CocoResult for a COCO accumulation, else a VocResult). */
+export function summarize(acc: Accumulated & { style: 'coco' }): CocoResult;
+export function summarize(acc: Accumulated & { style: 'voc' | 'voc07' }): VocResult;
+export function summarize(acc: Accumulated): CocoResult | VocResult;
 export function summarize(acc: Accumulated): CocoResult | VocResult {
   return acc.style === 'coco' ? new CocoResult(acc.acc, acc.dropped) : new VocResult(acc.style, acc.classes, acc.options, acc.dropped);
 }
 
-/** evaluate → accumulate → summarize in one call. */
+/**
+ * evaluate → accumulate → summarize in one call. The result's type follows `style`:
+ * `evaluate(gt, dt, { style: 'coco' }).stats[0]` (or no style: COCO) is a CocoResult,
+ * `{ style: 'voc' | 'voc07' }` a VocResult with `.mAP`.
+ */
+export function evaluate(gt: GtInput, dt: DtInput, opts?: EvaluateOptions & { style?: 'coco' }): CocoResult;
+export function evaluate(gt: GtInput, dt: DtInput, opts: EvaluateOptions & { style: 'voc' | 'voc07' }): VocResult;
+export function evaluate(gt: GtInput, dt: DtInput, opts?: EvaluateOptions): CocoResult | VocResult;
 export function evaluate(gt: GtInput, dt: DtInput, opts: EvaluateOptions = {}): CocoResult | VocResult {
   return summarize(accumulate(evaluateImages(gt, dt, opts), { curveIouThrs: opts.curveIouThrs }));
 }
@@ -165,7 +175,7 @@ export class CocoResult {
       version: 1, style: 'coco', columns: [...cols],
       rows: this.perClass.map((c) => ({ categoryId: c.categoryId, name: c.name, values: cols.map((k) => c.stats[k]) })),
       summary: { label: 'mAP', values: cols.map((k) => this.stats[k]) },
-      cocoSummary: { ...this.stats },
+      cocoSummary: Object.fromEntries(STAT_NAMES.map((k, i) => [k, this.stats[i]])),
     };
   }
   table(): MapTableDisplay { return new MapTableDisplay(this.tableData()); }
@@ -174,7 +184,7 @@ export class CocoResult {
     const { T, R, K, A, M } = this.acc.dims;
     return {
       style: 'coco',
-      stats: this.stats,
+      stats: [...this.stats],
       statNames: [...STAT_NAMES],
       apPerIou: this.apPerIou,
       perClass: this.perClass,

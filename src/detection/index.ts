@@ -19,7 +19,7 @@ export {
 } from './dataset';
 export {
   accumulateCoco, defaultCocoParams, evaluateCoco, formatCocoSummary, mergeCocoStates, STAT_NAMES, summarizeCoco, summarizeValue,
-  type CocoAccumulated, type CocoEvalState, type CocoParams, type CocoStats,
+  type CocoAccumulated, type CocoEvalState, type CocoParams, type CocoStats, type CocoStatName, cocoStats,
 } from './cocoeval';
 export { accumulateVoc, evaluateVoc, mergeVocStates, vocMap, type VocClassResult, type VocEvalState, type VocOptions } from './voceval';
 export {

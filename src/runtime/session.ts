@@ -55,6 +55,20 @@ type OrtTensor = ort.Tensor;
 function toOrt(t: Tensor): OrtTensor {
   return new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as ort.Tensor.DataType, t.dims as number[]);
 }
+/** The outputs as `Tensor<D>` after checking each one's dtype (`'any'`: no check). */
+function checkDtypes<D extends DType>(out: Record<string, Tensor>, want: D | 'any', where: string): Record<string, Tensor<D>> {
+  if (want !== 'any') {
+    for (const [k, t] of Object.entries(out)) {
+      if (t.dtype !== want) {
+        throw new RuntimeError(`output '${k}' is ${t.dtype}, not ${want}`, {
+          expected: `${want} outputs (or name the dtype: ${where}(x, { dtype: '${t.dtype}' }), or { dtype: 'any' })`, got: t.dtype, where: `Session.${where}`,
+        });
+      }
+    }
+  }
+  return out as Record<string, Tensor<D>>;
+}
+
 function fromOrt(t: OrtTensor): Tensor {
   const type = t.type as DType;
   return new Tensor(type, t.data as Tensor['data'], t.dims as number[]);
@@ -195,16 +209,24 @@ export class Session {
     return out;
   }
 
-  /** Runs the model: `{ input: x }` (or just `x` for one input) → outputs by name. */
-  async run(inputs: Record<string, Tensor> | Tensor): Promise<Record<string, Tensor>> {
-    return this.runOn(this.ortSession, inputs);
+  /**
+   * Runs the model: `{ input: x }` (or just `x` for one input) → outputs by name.
+   * Outputs are float32 tensors (what CNNs produce), so `Math.max(...out.logits.data)` type-checks;
+   * an output of another dtype is reported rather than returned mistyped. For such models name the
+   * dtype, `s.run(x, { dtype: 'int64' })`, or take any dtypes with `{ dtype: 'any' }`.
+   */
+  async run(inputs: Record<string, Tensor> | Tensor, opts?: { dtype?: 'float32' }): Promise<Record<string, Tensor<'float32'>>>;
+  async run<D extends DType>(inputs: Record<string, Tensor> | Tensor, opts: { dtype: D }): Promise<Record<string, Tensor<D>>>;
+  async run(inputs: Record<string, Tensor> | Tensor, opts: { dtype: 'any' }): Promise<Record<string, Tensor>>;
+  async run(inputs: Record<string, Tensor> | Tensor, opts: { dtype?: DType | 'any' } = {}): Promise<Record<string, Tensor>> {
+    return checkDtypes(await this.runOn(this.ortSession, inputs), opts.dtype ?? 'float32', 'run');
   }
 
   /**
    * Intermediate outputs ("taps"): module paths such as `layer1` or `features.3` (or value names),
    * added as graph outputs of a second session that is cached per set of taps.
    */
-  async features(x: Record<string, Tensor> | Tensor, taps: readonly string[]): Promise<Record<string, Tensor>> {
+  async features(x: Record<string, Tensor> | Tensor, taps: readonly string[]): Promise<Record<string, Tensor<'float32'>>> {
     if (!taps.length) throw new CnnlabError('features needs at least one tap');
     const values = taps.map((t) => this.graph.resolveTap(t));
     const key = values.join('\u0000');
@@ -217,7 +239,7 @@ export class Session {
     const out = await this.runOn(await sp, x);
     const res: Record<string, Tensor> = {};
     taps.forEach((t, i) => { res[t] = out[values[i]]; });
-    return res;
+    return checkDtypes(res, 'float32', 'features');
   }
 
   /**
@@ -227,7 +249,7 @@ export class Session {
   async *runBatches(
     batches: Iterable<Record<string, Tensor> | Tensor> | AsyncIterable<Record<string, Tensor> | Tensor>,
     opts: { onProgress?: ((done: number, total?: number) => void) | false; total?: number } = {},
-  ): AsyncGenerator<Record<string, Tensor>> {
+  ): AsyncGenerator<Record<string, Tensor<'float32'>>> {
     let done = 0;
     const total = opts.total ?? (Array.isArray(batches) ? batches.length : undefined);
     const report = progressReporter('runBatches', total, opts.onProgress);

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { evaluate, CocoResult, VocResult } from '../../src/detection/evaluate';
 import { loadDetections, loadGroundTruth } from '../../src/detection/dataset';
-import { STAT_NAMES } from '../../src/detection/cocoeval';
+import { STAT_NAMES, type CocoStatName } from '../../src/detection/cocoeval';
 
 const DIR = path.join(__dirname, '../fixtures/detection/reference');
 const CASES = fs.readdirSync(DIR).filter((d) => fs.existsSync(path.join(DIR, d, 'expected.json')));
@@ -59,7 +59,7 @@ describe.each(CASES)('reference case %s', (name) => {
     expect(Array.from(r.acc.catIds)).toEqual(c.params.catIds);
     expect(r.acc.catIds.length).toBe(Object.keys(c.per_class).length);
     c.ap_per_iou.forEach((v: number, t: number) => exact(r.apPerIou[t], v, `ap_per_iou[${t}]`));
-    const keys: [string, keyof typeof r.stats][] = [
+    const keys: [string, CocoStatName][] = [
       ['ap', 'AP'], ['ap50', 'AP50'], ['ap75', 'AP75'], ['ap_small', 'APs'], ['ap_medium', 'APm'], ['ap_large', 'APl'],
       ['ar1', 'AR1'], ['ar10', 'AR10'], ['ar100', 'AR100'], ['ar_small', 'ARs'], ['ar_medium', 'ARm'], ['ar_large', 'ARl'],
     ];
