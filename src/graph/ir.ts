@@ -38,14 +38,29 @@ export interface Node {
   op: string;
   /** '' for the default ONNX domain */
   domain: string;
-  /** '' for an omitted optional input */
+  /**
+   * '' for an omitted optional input that a later input follows; absent optional inputs at the end are
+   * left out (see `trimOptional`), as ONNX requires and ONNX Runtime's fusions expect
+   */
   inputs: string[];
+  /** optional outputs that are not wanted are left out at the end, '' only before a wanted one */
   outputs: string[];
   attrs: Record<string, AttrValue>;
   /** path of the module that made this node ('' for the root); derived from the node name for imported ONNX */
   module: string;
   /** traced graphs: which call of that module made the node (1-based; a module reused in one forward has several) */
   call?: number;
+}
+
+/**
+ * Drops trailing '' names (absent optional inputs or outputs). ONNX writes an empty name only for an
+ * absent optional argument that a present one follows; ONNX Runtime skips fusions (Conv+BatchNormalization
+ * and others) on nodes that carry trailing empty inputs.
+ */
+export function trimOptional(names: readonly string[]): string[] {
+  let end = names.length;
+  while (end > 0 && !names[end - 1]) end--;
+  return names.slice(0, end);
 }
 
 /** A graph constant: shape and dtype known up front, data made on demand (weights are materialised lazily). */

@@ -6,7 +6,7 @@
 import { onnx } from 'onnx-proto';
 import { CnnlabError, ParseError } from '../errors';
 import { DType, Tensor, allocData, dataFromBytes, shapeSize, BYTES_PER_ELEMENT } from '../tensor/tensor';
-import { AttrValue, Dim, Graph, Initializer, Node, ValueInfo, initializerOf } from './ir';
+import { AttrValue, Dim, Graph, Initializer, Node, ValueInfo, initializerOf, trimOptional } from './ir';
 import { inferGraph } from './infer';
 
 export const IR_VERSION = 8;
@@ -64,7 +64,7 @@ export function toOnnx(g: Graph, opts: ToOnnxOptions = {}): Uint8Array {
     graph: {
       name: g.name,
       node: g.nodes.map((n) => ({
-        name: n.name, opType: n.op, domain: n.domain || undefined, input: n.inputs, output: n.outputs,
+        name: n.name, opType: n.op, domain: n.domain || undefined, input: trimOptional(n.inputs), output: trimOptional(n.outputs),
         attribute: Object.entries(n.attrs).map(([k, a]) => attrProto(k, a)),
         docString: n.module ? `module: ${n.module}` : undefined,
       })),
@@ -224,7 +224,7 @@ function buildGraph(m: onnx.ModelProto, file: string, opts: FromOnnxOptions): Gr
     }
     const node: Node = {
       name: n.name || `${n.opType}_${i}`, op: n.opType, domain: n.domain ?? '',
-      inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attrs,
+      inputs: trimOptional(n.input ?? []), outputs: trimOptional(n.output ?? []), attrs,
       module: modulePathFromNodeName(n.name ?? ''),
     };
     g.nodes.push(node);

@@ -99,7 +99,10 @@ export class Tracer {
   emit(op: string, inputs: OpInput[], attrs: Record<string, AttrValue> = {}, nOutputs = 1, domain = ''): SymTensor[] {
     const path = this.path;
     const where = path || '<root>';
-    const names = inputs.map((x, i) => this.inputName(x, i, op));
+    // absent optional inputs at the end are left out (ONNX Runtime's fusions skip nodes with trailing '')
+    let end = inputs.length;
+    while (end > 0 && inputs[end - 1] === null) end--;
+    const names = inputs.slice(0, end).map((x, i) => this.inputName(x, i, op));
     const k = this.counter++;
     const outNames = Array.from({ length: nOutputs }, (_, j) => `${path}/${op}_${k}${nOutputs > 1 ? `:${j}` : ''}`);
     const g = this.graph;
