@@ -176,8 +176,7 @@ export class Executor {
         }
         this.locals.cnnlab = mod;
         // long computations of the library (occlusion, runBatches) show a progress bar in the cell
-        const prog = require(path.join(this.pkgRoot, 'dist', 'src', 'display', 'progress.js')) as typeof import('../src/display/progress');
-        prog.setProgressFactory((total, label) => new api.ProgressBar<number>(null, { total, label }));
+        (mod.setProgressFactory as typeof import('../src').setProgressFactory)((total, label) => new api.ProgressBar<number>(null, { total, label }));
       } catch (e) {
         this.preludeError = `cnnlab: could not load ${indexJs}: ${e instanceof Error ? e.message : String(e)}`;
       }

@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, NotFoundError } from './errors';
 import { Graph } from './graph/ir';
 import { fromOnnx } from './graph/onnx';
-import { summary } from './analysis/summary';
+import { summary } from './api/analysis';
 import * as zoo from './zoo';
 
 function parseShape(s: string): number[] {

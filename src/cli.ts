@@ -13,7 +13,7 @@ import { readNpy, writeNpy } from './tensor/npy';
 import { Tensor } from './tensor/tensor';
 import { Rng } from './tensor/random';
 import * as zoo from './zoo';
-import { compare } from './analysis/compare';
+import { compare } from './api/analysis';
 
 /** `1x3x224x224` → [1, 3, 224, 224] */
 export function parseShape(s: string, flag = '--input'): number[] {

@@ -13,7 +13,7 @@ import { Rng } from './tensor/random';
 
 function summaryText(name: string, shape: number[]): string {
   try {
-    const { summary } = require('./analysis') as { summary(m: unknown, s: number[], o: { depth: number }): { toString(): string } };
+    const { summary } = require('./api/analysis') as { summary(m: unknown, s: number[], o: { depth: number }): { toString(): string } };
     return summary(zoo.create(name), shape, { depth: 1 }).toString();
   } catch {
     const g = zoo.create(name).trace(shape);

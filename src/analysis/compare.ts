@@ -4,15 +4,14 @@
  * memory, and — when asked — measured latency and throughput on ONNX Runtime at a batch size. Accuracy is not
  * measured (no data set is downloaded); `zoo.info(name).reported` carries the papers' figures.
  */
-import { ConfigError, fmtShape } from '../errors';
+import { ConfigError } from '../errors';
 import { Graph } from '../graph/ir';
 import { Module } from '../nn/module';
 import { Session, DeviceRequest } from '../runtime/session';
 import { Tensor } from '../tensor/tensor';
 import { Rng } from '../tensor/random';
 import * as zoo from '../zoo';
-import { Displayable, JUPYTER_DISPLAY, MimeBundle } from '../display/bundle';
-import { progressReporter, type ProgressCallback } from '../display/progress';
+import { progressReporter, type ProgressCallback } from '../progress';
 import { summaryData } from './summary';
 
 export interface CompareEntry {
@@ -86,10 +85,10 @@ function resolve(e: string | CompareEntry, batch: number, i: number): { name: st
 }
 
 /**
- * `await analysis.compare(['alexnet', 'vgg16', 'resnet50', 'mobilenet_v2'], { latency: true })`: a display
- * object (a table) with `rows` and `json()`.
+ * `await compareRows(['alexnet', 'vgg16', 'resnet50', 'mobilenet_v2'], { latency: true })`: one row per model
+ * (`analysis.compare` shows them as a table).
  */
-export async function compare(models: readonly (string | CompareEntry)[], opts: CompareOptions = {}): Promise<Comparison> {
+export async function compareRows(models: readonly (string | CompareEntry)[], opts: CompareOptions = {}): Promise<ComparisonRow[]> {
   if (!Array.isArray(models) || models.length === 0) throw new ConfigError('compare: no models', { expected: 'a non-empty array of zoo names or entries', got: JSON.stringify(models), where: 'compare(models)' });
   const batch = checkInt(opts.batch, 1, 1, 'batch');
   const runs = checkInt(opts.runs, 10, 1, 'runs');
@@ -133,42 +132,5 @@ export async function compare(models: readonly (string | CompareEntry)[], opts: 
     rows.push(row);
   }
   report.finish();
-  return new Comparison(rows);
-}
-
-const int = (n: number) => n.toLocaleString('en-US');
-const mb = (b: number) => (b / 1e6).toFixed(2);
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** The comparison as a table (text/plain and a script-free text/html table). */
-export class Comparison implements Displayable {
-  constructor(readonly rows: ComparisonRow[]) {}
-  json(): ComparisonRow[] { return JSON.parse(JSON.stringify(this.rows)) as ComparisonRow[]; }
-
-  private cells(): { head: string[]; body: string[][] } {
-    const timed = this.rows.some((r) => r.latencyMs !== null);
-    const head = ['model', 'input', 'params', 'MACs', 'params MB', 'peak act. MB', ...(timed ? ['latency ms', 'images/s', 'GFLOP/s', 'device'] : [])];
-    const body = this.rows.map((r) => [
-      r.name, fmtShape(r.inputShape), int(r.params), int(r.macs), mb(r.paramBytes), mb(r.peakActivationBytes),
-      ...(timed ? [r.latencyMs === null ? '--' : r.latencyMs.toFixed(2), r.imagesPerSecond === null ? '--' : r.imagesPerSecond.toFixed(1),
-        r.gflopsPerSecond === null ? '--' : r.gflopsPerSecond.toFixed(1), r.device ?? '--'] : []),
-    ]);
-    return { head, body };
-  }
-
-  text(): string {
-    const { head, body } = this.cells();
-    const w = head.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
-    const fmt = (cells: string[]) => cells.map((s, c) => (c <= 1 ? s.padEnd(w[c]) : s.padStart(w[c]))).join('  ');
-    return [fmt(head), w.map((x) => '-'.repeat(x)).join('  '), ...body.map(fmt)].join('\n');
-  }
-
-  toString(): string { return this.text(); }
-
-  [JUPYTER_DISPLAY](): MimeBundle {
-    const { head, body } = this.cells();
-    const tr = (cells: string[], tag: string) => `<tr>${cells.map((c, i) => `<${tag}${i > 1 ? ' style="text-align:right"' : ''}>${esc(c)}</${tag}>`).join('')}</tr>`;
-    const html = `<table><thead>${tr(head, 'th')}</thead><tbody>${body.map((b) => tr(b, 'td')).join('')}</tbody></table>`;
-    return { 'text/plain': this.text(), 'text/html': html };
-  }
+  return rows;
 }

@@ -1,19 +1,21 @@
 /**
- * Analysis: summary tables (params, MACs, FLOPs, memory), receptive fields, cost ratios, class
- * activation maps and occlusion maps. `import { analysis } from 'cnnlab'`.
+ * Analysis computes data: summary tables (params, MACs, FLOPs, memory), graph diagram data, receptive fields,
+ * cost ratios, class activation maps, occlusion maps and model comparisons. It never imports the display
+ * layer; the public `analysis` namespace (src/api/analysis.ts) adds the displayable forms.
  */
-export { summary, summaryData, Summary } from './summary';
+export { summaryData } from './summary';
 export type { SummaryOptions } from './summary';
+export { graphData } from './graph-data';
+export type { GraphDataOptions } from './graph-data';
 export { activationMemory } from './memory';
 export type { MemoryOptions, MemoryReport, LiveInterval } from './memory';
-export { receptiveField, receptiveFieldsOfGraph, receptiveFieldOfStack, ReceptiveFields } from './receptive-field';
+export { receptiveFieldData, receptiveFieldsOfGraph, receptiveFieldOfStack, ReceptiveFieldData } from './receptive-field';
 export type { ReceptiveField, ReceptiveFieldRow, ReceptiveFieldOptions, StackLayer } from './receptive-field';
 export { separableCostRatio, separableCostFraction } from './cost';
 export { cam, findCamHead, resizeBilinear } from './cam';
 export type { CamOptions, CamResult, CamHead } from './cam';
 export { occlusion } from './occlusion';
 export type { OcclusionOptions, OcclusionResult } from './occlusion';
-export { graphDisplay, graphData, GraphDisplay } from '../display/graph';
-export type { GraphDisplayOptions } from '../display/graph';
-export { compare, Comparison } from './compare';
+export { compareRows } from './compare';
 export type { CompareEntry, CompareOptions, ComparisonRow } from './compare';
+export type { ModelLike } from './graph-util';

@@ -7,7 +7,7 @@ import { ConfigError, RuntimeError, ShapeError, fmtShape } from '../errors';
 import { Module } from '../nn/module';
 import { Session } from '../runtime/session';
 import { Tensor } from '../tensor/tensor';
-import { progressReporter, type ProgressCallback } from '../display/progress';
+import { progressReporter, type ProgressCallback } from '../progress';
 
 export interface OcclusionOptions {
   /** class whose score drop is mapped (default: the top class of the unoccluded image) */

@@ -19,7 +19,6 @@
  */
 import { ConfigError, NotFoundError } from '../errors';
 import { Graph, Node } from '../graph/ir';
-import { Displayable, JUPYTER_DISPLAY, MimeBundle } from '../display/bundle';
 import { ModelLike, constInts, moduleOutputs, modulePaths, numericShape, pathDepth, resolveGraph, staticValues } from './graph-util';
 
 export type Pair2 = [number, number];
@@ -183,10 +182,12 @@ function reducesSpatial(g: Graph, n: Node): boolean {
 export interface ReceptiveFieldOptions {
   /** rows down to this module depth (default: all) */
   depth?: number;
+  /** the public function named in error messages (default 'analysis.receptiveFieldData') */
+  where?: string;
 }
 
 /** Receptive fields of a model's layers: rows per module (its output), `get(tap)` for any module path or value. */
-export class ReceptiveFields implements Displayable {
+export class ReceptiveFieldData {
   constructor(readonly graph: Graph, readonly values: Map<string, ReceptiveField>, readonly rows: ReceptiveFieldRow[]) {}
 
   /** The field of a module's output (path such as `layer4` or `features.29`) or of a value. */
@@ -197,37 +198,17 @@ export class ReceptiveFields implements Displayable {
     if (!r) throw new NotFoundError(`no receptive field for '${tap}'`, { expected: 'a module or value that depends on a spatial (NCHW) input', got: v });
     return r;
   }
-
-  text(): string {
-    const fmt = (p: Pair2) => (p[0] === p[1] ? `${p[0]}` : `${p[0]}×${p[1]}`);
-    const head = ['layer', 'type', 'output', 'size', 'jump', 'start'];
-    const body = this.rows.map((r) => [
-      `${'  '.repeat(Math.max(0, r.depth - 1))}${r.path || '(model)'}`, r.type, r.outputShape ? `[${r.outputShape.join(', ')}]` : '?',
-      fmt(r.size) + (r.approximate ? '*' : ''), fmt(r.jump), fmt(r.start),
-    ]);
-    const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-    const line = (c: string[]) => c.map((s, i) => (i < 3 ? s.padEnd(w[i]) : s.padStart(w[i]))).join('  ');
-    const out = [line(head), ...body.map(line)];
-    if (this.rows.some((r) => r.approximate)) out.push('* an op on the way has no exact receptive-field rule');
-    out.push('size, jump (effective stride) and start (centre of the first output\'s field) in input pixels; theoretical, unclipped');
-    return out.join('\n');
-  }
-
-  toString(): string { return this.text(); }
-
-  [JUPYTER_DISPLAY](): MimeBundle {
-    return { 'text/plain': this.text(), 'application/json': { rows: this.rows } };
-  }
 }
 
 /**
- * `receptiveField(model, [1, 3, 224, 224])` — receptive field (size, jump, start) of every module's
- * output; `.get('layer4').size`.
+ * `receptiveFieldData(model, [1, 3, 224, 224])` — receptive field (size, jump, start) of every module's
+ * output; `.get('layer4').size`. (`analysis.receptiveField` is the same, displayable as a table.)
  */
-export function receptiveField(model: ModelLike, inputShape?: readonly number[], opts: ReceptiveFieldOptions = {}): ReceptiveFields {
+export function receptiveFieldData(model: ModelLike, inputShape?: readonly number[], opts: ReceptiveFieldOptions = {}): ReceptiveFieldData {
+  const where = opts.where ?? 'analysis.receptiveFieldData';
   const depth = opts.depth ?? Infinity;
-  if (!(depth >= 0)) throw new ConfigError('receptiveField depth must be ≥ 0', { got: String(opts.depth), where: 'receptiveField' });
-  const g = resolveGraph(model, inputShape, 'receptiveField');
+  if (!(depth >= 0)) throw new ConfigError('receptiveField depth must be ≥ 0', { expected: 'a number ≥ 0', got: String(opts.depth), where });
+  const g = resolveGraph(model, inputShape, where);
   const values = receptiveFieldsOfGraph(g);
   const outs = moduleOutputs(g);
   const rows: ReceptiveFieldRow[] = [];
@@ -239,7 +220,7 @@ export function receptiveField(model: ModelLike, inputShape?: readonly number[],
     if (!r) continue;
     rows.push({ path: p, type: g.moduleTypes.get(p) ?? (p ? '' : g.name), depth: d, value: v, outputShape: g.shapeOf(v), ...r });
   }
-  return new ReceptiveFields(g, values, rows);
+  return new ReceptiveFieldData(g, values, rows);
 }
 
 export interface StackLayer {

@@ -10,8 +10,7 @@ import { ConfigError } from '../errors';
 import { Dim, Node } from '../graph/ir';
 import { nodeCost, OtherCategory } from '../graph/cost';
 import { Module } from '../nn/module';
-import { SummaryData, SummaryRow, SummaryTotals } from '../display/analysis-schema';
-import { SummaryDisplay } from '../display/summary';
+import type { SummaryData, SummaryRow, SummaryTotals } from '../display/analysis-schema';
 import { ModelLike, ParamRef, paramRefs, pathDepth, pathPrefixes, resolveGraph, staticValues } from './graph-util';
 import { activationMemory } from './memory';
 
@@ -31,6 +30,8 @@ export interface SummaryOptions {
   outputsLive?: boolean;
   /** name shown for the model (default: the graph's or module's name) */
   name?: string;
+  /** the public function named in error messages (default 'analysis.summaryData') */
+  where?: string;
 }
 
 const OP_TYPES: Record<string, string> = {
@@ -56,26 +57,19 @@ function paramInputs(n: Node, refs: Map<string, ParamRef>): string[] {
   return n.inputs.filter((i) => i && refs.has(i));
 }
 
-export class Summary extends SummaryDisplay {
-  constructor(data: SummaryData) { super(data); }
-}
-
 /**
- * `summary(model, [1, 3, 224, 224], { depth: 2 })` — a display object (Jupyter shows a table) whose
- * `.json()` is the data of the CLI's `cnnlab summary --json`. `model`: an nn.Module (traced at
- * `inputShape`), a Graph (traced or imported from ONNX) or a Session.
+ * `summaryData(model, [1, 3, 224, 224], { depth: 2 })`: the data of `application/vnd.cnnlab.summary+json`
+ * (display/summary.ts shows it; `analysis.summary` does both). `model`: an nn.Module (traced at `inputShape`;
+ * zoo models at their own when none is given), a Graph (traced or imported from ONNX) or a Session.
  */
-export function summary(model: ModelLike, inputShape?: readonly number[], opts: SummaryOptions = {}): Summary {
-  return new Summary(summaryData(model, inputShape, opts));
-}
-
 export function summaryData(model: ModelLike, inputShape?: readonly number[], opts: SummaryOptions = {}): SummaryData {
+  const where = opts.where ?? 'analysis.summaryData';
   const depth = opts.depth ?? 3;
   if (!Number.isInteger(depth) || depth < 0) {
-    throw new ConfigError('summary depth must be a non-negative integer', { expected: '0, 1, 2, ...', got: String(opts.depth), where: 'summary' });
+    throw new ConfigError('summary depth must be a non-negative integer', { expected: '0, 1, 2, ...', got: String(opts.depth), where });
   }
   const paper = opts.paperConvention ?? false;
-  const g = resolveGraph(model, inputShape, 'summary');
+  const g = resolveGraph(model, inputShape, where);
   const name = opts.name ?? (model instanceof Module ? model.typeName : g.name);
   const refs = paramRefs(g);
   const st = staticValues(g);

@@ -5,11 +5,10 @@
  *   const s1 = evaluateImages(gt1, dt1, opts), s2 = evaluateImages(gt2, dt2, opts);
  *   const result = summarize(accumulate(mergeStates([s1, s2])));   // same as evaluate(gt, dt)
  *
- * Results carry `prCurves()` and `table()` display objects and `toJSON()`.
+ * Results carry the data of PR curves and mAP tables (`prCurveData()`, `tableData()`; `show.prCurves(r)` and
+ * `show.mapTable(r)` display them) and `toJSON()`.
  */
 import { ConfigError } from '../errors';
-import { MapTableDisplay } from '../display/maptable';
-import { PrCurveDisplay } from '../display/prcurve';
 import type { MapTableData, PrCurveData } from '../display/det-schema';
 import {
   accumulateCoco, defaultCocoParams, evaluateCoco, formatCocoSummary, mergeCocoStates, STAT_NAMES, summarizeCoco, summarizeValue,
@@ -25,7 +24,7 @@ export interface EvaluateOptions extends LoadOptions, VocOptions {
   style?: EvalStyle;
   /** COCO parameters to override (iouThrs, recThrs, maxDets, areaRng, areaRngLbl) */
   params?: Partial<CocoParams>;
-  /** COCO: IoU thresholds whose raw PR points are kept for `prCurves()` (default [0.5]) */
+  /** COCO: IoU thresholds whose raw PR points are kept for `show.prCurves(r, iou)` (default [0.5]) */
   curveIouThrs?: number[];
 }
 
@@ -143,10 +142,11 @@ export class CocoResult {
   /** pycocotools' printed 12-line summary */
   summaryText(): string { return formatCocoSummary(this.stats, this.acc.params.maxDets); }
 
+  /** PR curves' data (raw points kept for the thresholds given to `accumulate`, 0.5 by default) */
   prCurveData(iouThreshold = 0.5): PrCurveData {
     const p = this.acc.params;
     const t = p.iouThrs.indexOf(iouThreshold);
-    if (t < 0) throw new ConfigError('IoU threshold is not one of the evaluated thresholds', { expected: p.iouThrs.join(', '), got: String(iouThreshold), where: 'prCurves(iouThreshold)' });
+    if (t < 0) throw new ConfigError('IoU threshold is not one of the evaluated thresholds', { expected: p.iouThrs.join(', '), got: String(iouThreshold), where: 'show.prCurves(result, iouThreshold)' });
     const { R, M } = this.acc.dims;
     const top = p.maxDets[M - 1];
     return {
@@ -166,8 +166,6 @@ export class CocoResult {
     };
   }
   private nposOf(k: number): number { return this.acc.npig[k * this.acc.dims.A]; }
-  /** PR curves (raw points kept for the thresholds given to `accumulate`, 0.5 by default) */
-  prCurves(iouThreshold = 0.5): PrCurveDisplay { return new PrCurveDisplay(this.prCurveData(iouThreshold)); }
 
   tableData(): MapTableData {
     const cols = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl'] as const;
@@ -178,7 +176,6 @@ export class CocoResult {
       cocoSummary: Object.fromEntries(STAT_NAMES.map((k, i) => [k, this.stats[i]])),
     };
   }
-  table(): MapTableDisplay { return new MapTableDisplay(this.tableData()); }
 
   toJSON(): Record<string, unknown> {
     const { T, R, K, A, M } = this.acc.dims;
@@ -235,7 +232,6 @@ export class VocResult {
       })),
     };
   }
-  prCurves(): PrCurveDisplay { return new PrCurveDisplay(this.prCurveData()); }
   tableData(): MapTableData {
     return {
       version: 1, style: this.style, columns: ['AP', 'npos', 'nDet', 'tp', 'fp', 'ignored'], iouThreshold: this.options.iouThreshold,
@@ -246,7 +242,6 @@ export class VocResult {
       },
     };
   }
-  table(): MapTableDisplay { return new MapTableDisplay(this.tableData()); }
   /** text summary: mAP and one line per class */
   summaryText(): string {
     const w = Math.max(5, ...this.classes.map((c) => c.name.length));

@@ -3,7 +3,8 @@
  * (DESIGN.md "Display contract"). The analysis functions produce these; the JupyterLab extension
  * renders them. Shapes are arrays of numbers (a symbolic dimension is its name).
  */
-import type { Dim } from '../graph/ir';
+/** a dimension: a number, or the name of a symbolic one (`'N'`); the same as graph/ir's `Dim` */
+export type Dim = number | string;
 
 /** Categories of non-MAC work (graph/cost.ts): elementwise counts, pooling counts output × window. */
 export type OtherOpCategory = 'bn' | 'activation' | 'pooling' | 'add' | 'mul' | 'concat' | 'other';

@@ -1,25 +1,11 @@
 import { ConfigError, ShapeError, fmtShape } from '../errors';
 import { Tensor } from '../tensor/tensor';
 import { DisplayObject, MimeBundle } from './bundle';
-import { Canvas, Colormap, COLORMAPS, colorOf } from './png';
+import { Canvas, COLORMAPS, colorOf } from './png';
 import { MIME } from './schema';
+import type { Colormap, FeatureMapsData } from './featuremaps-schema';
 
-export interface FeatureMapsData {
-  version: 1;
-  /** tap or layer name */
-  name: string;
-  /** [C, H, W] of the displayed batch item */
-  shape: [number, number, number];
-  /** batch index shown */
-  batchIndex: number;
-  channels: number[];
-  maps: { channel: number; min: number; max: number; mean: number; /** base64 of float32 H·W, C order */ data: string }[];
-  colormap: Colormap;
-  scale: 'shared' | 'per-map';
-  /** the shared range (min, max over the picked maps) */
-  range: [number, number];
-  overlay: { width: number; height: number; /** base64 PNG */ png: string; alpha: number } | null;
-}
+export type { FeatureMapsData } from './featuremaps-schema';
 
 export interface FeatureMapsOptions {
   name?: string;

@@ -1,7 +1,9 @@
 /** Synchronous PNG encoding (pngjs) and colormaps for the `image/png` fallbacks of display bundles. */
 import { PNG } from 'pngjs';
 
-export type Colormap = 'viridis' | 'inferno' | 'gray' | 'coolwarm';
+import type { Colormap } from './featuremaps-schema';
+
+export type { Colormap } from './featuremaps-schema';
 export const COLORMAPS: readonly Colormap[] = ['viridis', 'inferno', 'gray', 'coolwarm'];
 
 // Polynomial fits (6th order) of matplotlib's viridis and inferno, t ∈ [0, 1] → RGB ∈ [0, 1].

@@ -1,6 +1,7 @@
 /**
  * Data schemas of cnnlab's custom MIME types (DESIGN.md "Display contract").
- * The JupyterLab extension imports these same types.
+ * The JupyterLab extension imports these same types. This module and the `*-schema.ts` files it
+ * re-exports hold types and the MIME constant only: they import nothing else (test/arch checks it).
  */
 export const MIME = {
   graph: 'application/vnd.cnnlab.graph+json',
@@ -16,4 +17,4 @@ export type { SummaryData, SummaryRow, SummaryTotals, OtherOpCategory, GraphData
 /** application/vnd.cnnlab.prcurve+json and application/vnd.cnnlab.maptable+json */
 export type { PrCurveData, PrCurveClass, MapTableData, MapTableRow, DetEvalStyle } from './det-schema';
 /** application/vnd.cnnlab.featuremaps+json */
-export type { FeatureMapsData } from './featuremaps';
+export type { FeatureMapsData, Colormap } from './featuremaps-schema';

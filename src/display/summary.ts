@@ -2,10 +2,9 @@
  * The summary display bundle: `application/vnd.cnnlab.summary+json` (SummaryData) and a torchinfo-like
  * `text/plain` table.
  */
-import { Dim } from '../graph/ir';
 import { JUPYTER_DISPLAY, MimeBundle, Displayable } from './bundle';
 import { MIME } from './schema';
-import type { OtherOpCategory, SummaryData, SummaryRow } from './analysis-schema';
+import type { Dim, OtherOpCategory, SummaryData, SummaryRow } from './analysis-schema';
 
 const OTHER_LABELS: Record<OtherOpCategory, string> = {
   bn: 'BatchNorm/LRN', activation: 'activations', pooling: 'pooling', add: 'add', mul: 'mul', concat: 'concat', other: 'other',
@@ -90,7 +89,7 @@ export function summaryText(d: SummaryData): string {
 }
 
 /** A summary as a display object: Jupyter shows the table; `.json()` is the CLI's `--json` data. */
-export class SummaryDisplay implements Displayable {
+export class Summary implements Displayable {
   constructor(readonly data: SummaryData) {}
   get rows(): SummaryRow[] { return this.data.rows; }
   get totals(): SummaryData['totals'] { return this.data.totals; }

@@ -1,7 +1,9 @@
-// onnx.ts imports this module too; the cycle is safe because each side uses the other only inside functions
-import { toOnnx as writeOnnx, type ToOnnxOptions } from './onnx';
+// the ONNX writer takes only types from this module: no load-time cycle
+import { toOnnx as writeOnnx, type ToOnnxOptions } from './onnx-write';
 import { CnnlabError, NotFoundError } from '../errors';
 import { DType, Tensor } from '../tensor/tensor';
+
+export { trimOptional } from './optional';
 
 /** An ONNX attribute value, tagged with its ONNX type. */
 export type AttrValue =
@@ -50,17 +52,6 @@ export interface Node {
   module: string;
   /** traced graphs: which call of that module made the node (1-based; a module reused in one forward has several) */
   call?: number;
-}
-
-/**
- * Drops trailing '' names (absent optional inputs or outputs). ONNX writes an empty name only for an
- * absent optional argument that a present one follows; ONNX Runtime skips fusions (Conv+BatchNormalization
- * and others) on nodes that carry trailing empty inputs.
- */
-export function trimOptional(names: readonly string[]): string[] {
-  let end = names.length;
-  while (end > 0 && !names[end - 1]) end--;
-  return names.slice(0, end);
 }
 
 /** A graph constant: shape and dtype known up front, data made on demand (weights are materialised lazily). */
@@ -115,7 +106,7 @@ export class Graph {
     return m;
   }
 
-  /** The graph as ONNX bytes (`graph/onnx.ts` `toOnnx`: opset ≥ 17, IR 8, dynamic batch unless `staticBatch`). */
+  /** The graph as ONNX bytes (`graph/onnx-write.ts` `toOnnx`: opset ≥ 17, IR 8, dynamic batch unless `staticBatch`). */
   toOnnx(opts?: ToOnnxOptions): Uint8Array {
     return writeOnnx(this, opts);
   }

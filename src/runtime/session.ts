@@ -3,7 +3,7 @@ import { CnnlabError, RuntimeError, ShapeError, fmtShape } from '../errors';
 import { Graph } from '../graph/ir';
 import { fromOnnx, toOnnx } from '../graph/onnx';
 import { Tensor, DType } from '../tensor/tensor';
-import { progressReporter } from '../display/progress';
+import { progressReporter } from '../progress';
 
 export type Device = 'cpu' | 'cuda' | 'webgpu';
 export type DeviceRequest = Device | 'auto';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, NotFoundError } from '../../src';
 import { summaryCommand } from '../../src/cli-summary';
-import { summary } from '../../src/analysis/summary';
+import { summary } from '../../src/api/analysis';
 import type { SummaryData } from '../../src/display/analysis-schema';
 import * as zoo from '../../src/zoo';
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JUPYTER_DISPLAY, ConfigError } from '../../src';
 import { fromOnnx } from '../../src/graph/onnx';
-import { graphData, graphDisplay } from '../../src/display/graph';
+import { graphData } from '../../src/analysis/graph-data';
+import { graph as graphDisplay } from '../../src/api/show';
 import { MIME } from '../../src/display/schema';
 import { TinyNet } from '../helpers/models';
 import * as zoo from '../../src/zoo';
@@ -12,7 +13,7 @@ describe('graph display data', () => {
   it('TinyNet: nodes, edges and nested blocks', () => {
     const m = new TinyNet();
     const g = m.trace([1, 3, 33, 31]);
-    const d = graphDisplay(g, { depth: 1 });
+    const d = graphDisplay(g, undefined, { depth: 1 });
     const data = d.json();
     const ops = data.nodes.filter((n) => n.category !== 'io');
     // every node of the graph (none is constant-only here) plus the input and the output
@@ -37,11 +38,11 @@ describe('graph display data', () => {
     expect(b[MIME.graph]).toEqual(data);
     expect(b['text/plain']).toContain('stem (Sequential)');
     expect(b['text/plain']).not.toContain('stem.0 (Conv2d)'); // collapsed at depth 1
-    expect(graphDisplay(g, { depth: 2 }).text()).toContain('stem.0 (Conv2d)');
+    expect(graphDisplay(g, undefined, { depth: 2 }).text()).toContain('stem.0 (Conv2d)');
   });
 
   it('resnet50: totals agree with the summary numbers; imported ONNX works too', () => {
-    const d = graphDisplay(zoo.create('resnet50'), { inputShape: [1, 3, 224, 224] }).json();
+    const d = graphDisplay(zoo.create('resnet50'), [1, 3, 224, 224]).json();
     expect(d.totals).toMatchObject({ params: 25_557_032, macs: 4_089_184_256 });
     expect(d.blocks.find((b) => b.path === 'layer4')!.outputShape).toEqual([1, 2048, 7, 7]);
     const sq = graphDisplay(fromOnnx(readFileSync(join(__dirname, '..', 'fixtures', 'onnx', 'squeezenet1_1.onnx')))).json();
@@ -56,7 +57,7 @@ describe('graph display data', () => {
 });
 
 it('a leaf module called several times is one block per call, so blocks collapsed at any depth form a DAG', () => {
-  const d = graphData(zoo.create('resnet50'), { inputShape: [1, 3, 224, 224], depth: 3 });
+  const d = graphData(zoo.create('resnet50'), [1, 3, 224, 224], { depth: 3 });
   const relus = d.blocks.filter((b) => b.path.startsWith('layer1.0.relu'));
   expect(relus.map((b) => [b.path, b.call, b.calls, b.outputShape])).toEqual([
     ['layer1.0.relu', 1, 3, [1, 64, 56, 56]], ['layer1.0.relu#2', 2, 3, [1, 64, 56, 56]], ['layer1.0.relu#3', 3, 3, [1, 256, 56, 56]],

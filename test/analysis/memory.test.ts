@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Graph, Node, ValueInfo } from '../../src/graph/ir';
 import { activationMemory } from '../../src/analysis/memory';
-import { summary } from '../../src/analysis/summary';
+import { summary } from '../../src/api/analysis';
 import * as zoo from '../../src/zoo';
 import { TinyNet } from '../helpers/models';
 

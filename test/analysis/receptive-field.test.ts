@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nn, ConfigError, NotFoundError } from '../../src';
 import { fromOnnx } from '../../src/graph/onnx';
-import { receptiveField, receptiveFieldOfStack } from '../../src/analysis/receptive-field';
+import { receptiveField, receptiveFieldOfStack } from '../../src/api/analysis';
 import { SymTensor } from '../../src/nn/trace';
 import * as zoo from '../../src/zoo';
 

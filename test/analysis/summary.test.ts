@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nn, ConfigError, JUPYTER_DISPLAY } from '../../src';
 import { fromOnnx } from '../../src/graph/onnx';
-import { summary } from '../../src/analysis/summary';
+import { summary } from '../../src/api/analysis';
 import { MIME } from '../../src/display/schema';
 import type { SummaryRow } from '../../src/display/analysis-schema';
 import { SymTensor } from '../../src/nn/trace';

@@ -11,6 +11,7 @@ import {
 } from '../../src/detection/evaluate';
 import { parseVocXml, vocToCoco, type CocoDetection, type CocoGroundTruth } from '../../src/detection/dataset';
 import { JUPYTER_DISPLAY } from '../../src/display/bundle';
+import * as show from '../../src/api/show';
 import { CnnlabError, ParseError } from '../../src/errors';
 import { evalCommand } from '../../src/cli-eval';
 
@@ -259,9 +260,9 @@ describe('bad input', () => {
 
 describe('display objects', () => {
   const dir = path.join(__dirname, '../fixtures/detection/reference/tiny');
-  it('COCO prCurves() and table()', () => {
+  it('COCO show.prCurves(r) and show.mapTable(r)', () => {
     const r = evaluate(path.join(dir, 'gt.json'), path.join(dir, 'dt.json')) as CocoResult;
-    const b = r.prCurves()[JUPYTER_DISPLAY]();
+    const b = show.prCurves(r)[JUPYTER_DISPLAY]();
     const d = b['application/vnd.cnnlab.prcurve+json'] as any;
     expect(d.style).toBe('coco');
     expect(d.iouThreshold).toBe(0.5);
@@ -271,7 +272,7 @@ describe('display objects', () => {
     expect(d.classes[0].npos).toBe(4); // class 1: 5 ground truth boxes, one crowd
     expect(d.classes[0].recall.length).toBe(d.classes[0].tp + d.classes[0].fp + d.classes[0].recall.length - d.classes[0].tp - d.classes[0].fp);
     expect(typeof b['text/plain']).toBe('string');
-    const t = r.table()[JUPYTER_DISPLAY]();
+    const t = show.mapTable(r)[JUPYTER_DISPLAY]();
     const td = t['application/vnd.cnnlab.maptable+json'] as any;
     expect(td.columns).toEqual(['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl']);
     expect(td.summary.values[0]).toBe(r.stats.AP);
@@ -285,9 +286,9 @@ describe('display objects', () => {
     expect(d.classes[0].ap).toBe(r.perClass[0].stats.AP75);
     expect(() => r.prCurveData(0.42)).toThrow(/not one of the evaluated thresholds/);
   });
-  it('VOC prCurves() raw and interpolated points', () => {
+  it('VOC show.prCurves(r): raw and interpolated points', () => {
     const r = evaluate(path.join(dir, 'gt.json'), path.join(dir, 'dt.json'), { style: 'voc' }) as VocResult;
-    const d = r.prCurves()[JUPYTER_DISPLAY]()['application/vnd.cnnlab.prcurve+json'] as any;
+    const d = show.prCurves(r)[JUPYTER_DISPLAY]()['application/vnd.cnnlab.prcurve+json'] as any;
     expect(d.interpolation).toBe('all-point');
     const c = d.classes[0];
     expect(c.recall).toHaveLength(10);
@@ -295,7 +296,7 @@ describe('display objects', () => {
     expect(c.interpolatedRecall[c.interpolatedRecall.length - 1]).toBe(1);
     const v7 = (evaluate(path.join(dir, 'gt.json'), path.join(dir, 'dt.json'), { style: 'voc07' }) as VocResult).prCurveData();
     expect(v7.classes[0].interpolatedRecall).toHaveLength(11);
-    expect(r.table()[JUPYTER_DISPLAY]()['text/plain']).toMatch(/mAP/);
+    expect(show.mapTable(r)[JUPYTER_DISPLAY]()['text/plain']).toMatch(/mAP/);
   });
 });
 

@@ -8,9 +8,12 @@ import type { GraphData, MapTableData, PrCurveData, SummaryData } from '../../sr
 
 it('show.graph / show.summary on a zoo model: the same data as analysis, totals exact', () => {
   const m = zoo.create('resnet18');
-  const g = show.graph(m, { inputShape: [1, 3, 224, 224], depth: 1 })[JUPYTER_DISPLAY]();
+  const g = show.graph(m, [1, 3, 224, 224], { depth: 1 })[JUPYTER_DISPLAY]();
   const gd = g[MIME.graph] as GraphData;
-  expect(gd.nodes.length).toBeGreaterThan(50);
+  // torchvision resnet18: 20 convolutions (1 stem, 16 in the blocks, 3 downsample) each followed by BN, one fc
+  const count = (op: string) => gd.nodes.filter((n) => n.op === op).length;
+  expect([count('Conv'), count('BatchNormalization'), count('Gemm'), count('Input'), count('Output')]).toEqual([20, 20, 1, 1, 1]);
+  expect(gd.nodes.find((n) => n.op === 'Input')!.outputShape).toEqual([1, 3, 224, 224]);
   // the outline runs in execution order: the functional flatten sits between avgpool and fc
   const lines = String(g['text/plain']).split('\n').map((l) => l.trim().split(' ')[0]);
   expect(lines.slice(-4)).toEqual(['avgpool', 'Flatten', 'fc', 'output']);
@@ -57,9 +60,22 @@ it('show.prCurves / show.mapTable on det.evaluate results', () => {
   expect(() => show.prCurves(c, 0.42)).toThrow(ConfigError);
 });
 
-it('show.graph of a module without an input shape is a typed error', () => {
+it('show.graph of a module without an input shape is a typed error that names the public function', () => {
   const m = new nn.Sequential(new nn.Conv2d(3, 4, 3));
-  expect(() => show.graph(m)).toThrow(ConfigError);
+  for (const [f, name] of [[() => show.graph(m), 'show.graph'], [() => show.summary(m), 'show.summary'], [() => analysis.summary(m), 'analysis.summary']] as const) {
+    expect(f).toThrow(ConfigError);
+    expect(f).toThrow(new RegExp(`^${name.replace('.', '\\.')}: a module needs an input shape`));
+  }
+});
+
+it('the input shape is the second argument of show.graph, show.summary and analysis.summary alike', () => {
+  const m = new nn.Sequential(new nn.Conv2d(3, 4, 3));
+  const shape = [1, 3, 8, 8];
+  expect((show.graph(m, shape, { depth: 0 }).json().nodes[0].outputShape)).toEqual(shape);
+  expect(show.summary(m, shape, { depth: 0 }).json().inputs[0].shape).toEqual(shape);
+  expect(analysis.summary(m, shape, { depth: 0 }).json().inputs[0].shape).toEqual(shape);
+  // the old form (options in the shape's place) says where the shape goes
+  expect(() => show.graph(m, { depth: 1 } as never)).toThrow(/show\.graph: the input shape is the second argument/);
 });
 
 it('show.cam: the chosen image\'s upsampled CAM over that image, as a featuremaps bundle with a PNG', async () => {

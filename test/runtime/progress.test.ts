@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { nn, Session, Tensor } from '../../src';
-import { setProgressFactory, type ProgressFactory } from '../../src/display/progress';
+import { setProgressFactory, type ProgressFactory } from '../../src/progress';
 
 afterEach(() => { setProgressFactory(null); });
 

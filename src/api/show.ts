@@ -1,27 +1,46 @@
 /**
- * `show`: one verb per display of DESIGN.md's public surface. Each returns a display object
- * (a method under `Symbol.for("Jupyter.display")` gives the MIME bundle: the cnnlab type, a PNG
- * where one is rendered, and text/plain), so the last expression of a cell shows it.
+ * The public `show` namespace: one verb per display of DESIGN.md's public surface. Each takes a model or a
+ * result, has analysis compute the data where needed and the display layer turn it into a display object
+ * (a method under `Symbol.for("Jupyter.display")` gives the MIME bundle: the cnnlab type, a PNG where one is
+ * rendered, and text/plain), so the last expression of a cell shows it. Models take their input shape as the
+ * second argument everywhere (`show.graph(model, shape?, opts)`, `show.summary(model, shape?, opts)`), as
+ * `analysis.summary` does; zoo models know their own.
  */
 import { ConfigError, ShapeError, fmtShape } from '../errors';
 import { Tensor } from '../tensor/tensor';
-import { graphDisplay, GraphDisplay, GraphDisplayOptions } from './graph';
-import { featureMaps as featureMapsDisplay, FeatureMapsOptions } from './featuremaps';
-import { summary as summaryDisplay, Summary, SummaryOptions } from '../analysis/summary';
+import { graphData } from '../analysis/graph-data';
+import { summaryData, type SummaryOptions } from '../analysis/summary';
 import type { ModelLike } from '../analysis/graph-util';
-import type { PrCurveDisplay } from './prcurve';
-import type { MapTableDisplay } from './maptable';
 import type { CamResult } from '../analysis/cam';
-import type { Colormap } from './png';
+import type { MapTableData, PrCurveData } from '../display/det-schema';
+import type { Colormap } from '../display/featuremaps-schema';
+import { GraphDisplay } from '../display/graph';
+import { Summary } from '../display/summary';
+import { featureMaps as featureMapsDisplay, type FeatureMapsOptions } from '../display/featuremaps';
+import { PrCurveDisplay } from '../display/prcurve';
+import { MapTableDisplay } from '../display/maptable';
 
-/** The architecture diagram of a module, a traced graph or an ONNX-backed session. */
-export function graph(model: ModelLike, opts: GraphDisplayOptions = {}): GraphDisplay {
-  return graphDisplay(model, opts);
+export interface GraphOptions {
+  /** blocks deeper than this start collapsed (default 1) */
+  depth?: number;
 }
 
-/** The torchinfo-like table (same as `analysis.summary`). */
+/** A shape is the second argument: an options object there is the old calling form. */
+function checkShape(shape: unknown, where: string): readonly number[] | undefined {
+  if (shape === undefined || Array.isArray(shape)) return shape as readonly number[] | undefined;
+  throw new ConfigError(`${where}: the input shape is the second argument`, {
+    expected: `${where}(model, [1, 3, 224, 224], opts) or ${where}(model) for a zoo model`, got: JSON.stringify(shape), where,
+  });
+}
+
+/** The architecture diagram of a module (traced at `inputShape`), a traced graph or an ONNX-backed session. */
+export function graph(model: ModelLike, inputShape?: readonly number[], opts: GraphOptions = {}): GraphDisplay {
+  return new GraphDisplay(graphData(model, checkShape(inputShape, 'show.graph'), { ...opts, where: 'show.graph' }));
+}
+
+/** The torchinfo-like table (the same as `analysis.summary`). */
 export function summary(model: ModelLike, inputShape?: readonly number[], opts: SummaryOptions = {}): Summary {
-  return summaryDisplay(model, inputShape, opts);
+  return new Summary(summaryData(model, checkShape(inputShape, 'show.summary'), { ...opts, where: 'show.summary' }));
 }
 
 /** A grid of heatmaps of a C×H×W (or N×C×H×W, batch item `batchIndex`) feature map. */
@@ -29,23 +48,23 @@ export function featureMaps(t: Tensor, opts: FeatureMapsOptions = {}): ReturnTyp
   return featureMapsDisplay(t, opts);
 }
 
-interface HasPrCurves { prCurves(iouThreshold?: number): PrCurveDisplay }
-interface HasTable { table(): MapTableDisplay }
+interface HasPrCurves { prCurveData(iouThreshold?: number): PrCurveData }
+interface HasTable { tableData(): MapTableData }
 
 /** PR curves of a `det.evaluate` result (COCO: at `iouThreshold`, default 0.5). */
 export function prCurves(result: HasPrCurves, iouThreshold?: number): PrCurveDisplay {
-  if (result === null || typeof result !== 'object' || typeof (result as HasPrCurves).prCurves !== 'function') {
+  if (result === null || typeof result !== 'object' || typeof (result as HasPrCurves).prCurveData !== 'function') {
     throw new ConfigError('show.prCurves needs the result of det.evaluate', { expected: 'CocoResult | VocResult', got: describe(result), where: 'show.prCurves' });
   }
-  return iouThreshold === undefined ? result.prCurves() : result.prCurves(iouThreshold);
+  return new PrCurveDisplay(iouThreshold === undefined ? result.prCurveData() : result.prCurveData(iouThreshold));
 }
 
 /** The per-class AP table (and for COCO the 12-number summary) of a `det.evaluate` result. */
 export function mapTable(result: HasTable): MapTableDisplay {
-  if (result === null || typeof result !== 'object' || typeof (result as HasTable).table !== 'function') {
+  if (result === null || typeof result !== 'object' || typeof (result as HasTable).tableData !== 'function') {
     throw new ConfigError('show.mapTable needs the result of det.evaluate', { expected: 'CocoResult | VocResult', got: describe(result), where: 'show.mapTable' });
   }
-  return result.table();
+  return new MapTableDisplay(result.tableData());
 }
 
 function describe(v: unknown): string {

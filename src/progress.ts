@@ -1,8 +1,9 @@
 /**
- * Progress of long asynchronous computations (occlusion maps, `Session.runBatches`). A computation reports
- * through `progressReporter(label, total, onProgress)`: the caller's callback when one is given, nothing when
- * it is `false`, and otherwise — inside the cnnlab kernel — a progress bar that updates one display in place.
- * The kernel installs that bar with `setProgressFactory`; the library never imports the kernel.
+ * Progress of long asynchronous computations (occlusion maps, comparisons, `Session.runBatches`): a small
+ * interface, not a display. A computation reports through `progressReporter(label, total, onProgress)`: the
+ * caller's callback when one is given, nothing when it is `false`, and otherwise the installed factory's sink.
+ * The cnnlab kernel installs its progress bar (one display updated in place) with `setProgressFactory`, which
+ * the package's public index exports; the library never imports the kernel or the display layer for it.
  */
 export type ProgressCallback = (done: number, total?: number) => void;
 
