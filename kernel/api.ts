@@ -22,6 +22,8 @@ export interface OutputSink {
   publish(msgType: string, content: Record<string, unknown>): void;
   /** Asks the frontend for a line of input (stdin channel). */
   input(prompt: string, password: boolean): Promise<string>;
+  /** The same, blocking this thread until the reply (or an interrupt) comes. */
+  inputSync(prompt: string, password: boolean): string;
   /** Adds a payload (e.g. `page`) to the current execute_reply. */
   payload(p: Record<string, unknown>): void;
   /** Opens a comm from the kernel side. */
@@ -146,6 +148,17 @@ export function clearOutput(opts: { wait?: boolean } = {}): void {
 export function input(prompt = '', opts: { password?: boolean } = {}): Promise<string> {
   if (!sink) return Promise.reject(new RuntimeError('input(): no frontend to ask', { expected: 'a Jupyter kernel session', got: 'plain Node.js', where: 'input()' }));
   return sink.input(String(prompt), !!opts.password);
+}
+
+/**
+ * Reads a line from the frontend synchronously, as `prompt()` does in browsers and Deno: the cell
+ * blocks until the reply (an interrupt ends the wait with KeyboardInterrupt). An empty reply gives
+ * `defaultValue` when one is given. `await input()` is the non-blocking form.
+ */
+export function prompt(message = '', defaultValue?: string): string {
+  if (!sink) throw new RuntimeError('prompt(): no frontend to ask', { expected: 'a Jupyter kernel session', got: 'plain Node.js', where: 'prompt()' });
+  const v = sink.inputSync(String(message), false);
+  return v === '' && defaultValue !== undefined ? String(defaultValue) : v;
 }
 
 /** Shows `obj` in the frontend's pager (an execute_reply `page` payload). */

@@ -30,15 +30,24 @@ export class RawClient {
   readonly shell = new zmq.Dealer({ reconnectInterval: 5, linger: 0 });
   readonly control = new zmq.Dealer({ reconnectInterval: 5, linger: 0 });
   readonly iopub = new zmq.Subscriber({ reconnectInterval: 5, linger: 0 });
+  readonly stdin = new zmq.Dealer({ reconnectInterval: 5, linger: 0 });
+  /** Answers the kernel's input_request (stdin channel); without it, requests are left unanswered. */
+  onInputRequest: ((m: Message) => string | Promise<string>) | null = null;
   readonly signer: Signer;
   /** Every iopub message received, in order. */
   readonly allIopub: Message[] = [];
+  /** Every message received from the kernel on any channel, in order of arrival. */
+  readonly received: { channel: 'shell' | 'control' | 'iopub' | 'stdin'; msg: Message }[] = [];
   private waiters = new Map<string, Waiter>();
   proc: ChildProcess | null = null;
   stderr = '';
 
   constructor(readonly conn: ConnectionInfo, readonly dir: string) {
     this.signer = new Signer(conn.key, conn.signature_scheme);
+    // Shell and stdin share a routing identity, so the kernel's input_request finds this client.
+    const id = `raw-client-${randomBytes(6).toString('hex')}`;
+    this.shell.routingId = id;
+    this.stdin.routingId = id;
   }
 
   /** A connection file on free ports in a fresh temp dir. */
@@ -62,10 +71,12 @@ export class RawClient {
     this.shell.connect(a(this.conn.shell_port));
     this.control.connect(a(this.conn.control_port));
     this.iopub.connect(a(this.conn.iopub_port));
+    this.stdin.connect(a(this.conn.stdin_port));
     this.iopub.subscribe();
-    void this.loop(this.shell, 'reply');
-    void this.loop(this.control, 'reply');
-    void this.loop(this.iopub, 'iopub');
+    void this.loop(this.shell, 'reply', 'shell');
+    void this.loop(this.control, 'reply', 'control');
+    void this.loop(this.iopub, 'iopub', 'iopub');
+    void this.stdinLoop();
   }
 
   /**
@@ -82,10 +93,23 @@ export class RawClient {
     return this.proc;
   }
 
-  private async loop(sock: zmq.Dealer | zmq.Subscriber, kind: 'reply' | 'iopub'): Promise<void> {
+  private async stdinLoop(): Promise<void> {
+    try {
+      for await (const frames of this.stdin) {
+        const m = parseMessage(frames as Buffer[], this.signer);
+        this.received.push({ channel: 'stdin', msg: m });
+        if (m.header.msg_type !== 'input_request' || !this.onInputRequest) continue;
+        const value = await this.onInputRequest(m);
+        await this.stdin.send(serializeMessage(newMessage('input_reply', { value }, m, [], 'raw-client'), this.signer));
+      }
+    } catch { /* closed */ }
+  }
+
+  private async loop(sock: zmq.Dealer | zmq.Subscriber, kind: 'reply' | 'iopub', channel: 'shell' | 'control' | 'iopub'): Promise<void> {
     try {
       for await (const frames of sock) {
         const m = parseMessage(frames as Buffer[], this.signer);
+        this.received.push({ channel, msg: m });
         if (kind === 'iopub') this.allIopub.push(m);
         const w = this.waiters.get(String(m.parent_header.msg_id));
         if (!w) continue;
@@ -121,7 +145,7 @@ export class RawClient {
   }
 
   async close(): Promise<void> {
-    this.shell.close(); this.control.close(); this.iopub.close();
+    this.shell.close(); this.control.close(); this.iopub.close(); this.stdin.close();
     const p = this.proc;
     if (p && p.exitCode === null) {
       p.kill('SIGKILL');

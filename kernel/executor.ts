@@ -97,7 +97,7 @@ const WRAP_SYNC = '(function(exports, require) { ';
 const WRAP_ASYNC = '(async function(exports, require) { ';
 
 /** Names of the cell-side helpers from ./api that every cell sees. */
-export const HELPER_NAMES = ['display', 'clearOutput', 'progress', 'input', 'page', 'comm', 'registerCommTarget'] as const;
+export const HELPER_NAMES = ['display', 'clearOutput', 'progress', 'input', 'prompt', 'page', 'comm', 'registerCommTarget'] as const;
 
 export class Executor {
   prevDecl = '';

@@ -1,6 +1,6 @@
 /**
  * The cnnlab Jupyter kernel's main thread: shell, iopub and stdin sockets, the request
- * dispatcher (messaging protocol 5.3), output capture, history and comms. Cells run here (so
+ * dispatcher (messaging protocol 5.4), output capture, history and comms. Cells run here (so
  * they share the process with the cnnlab API); the TypeScript compiler runs in a worker
  * (./compiler) and the control channel + heartbeat in another (./control).
  */
@@ -10,9 +10,9 @@ import os from 'os';
 import { Worker } from 'worker_threads';
 import { TextDecoder } from 'util';
 import Module from 'module';
-import { ConnectionInfo, Message, ReplayGuard, Signer, newMessage, parseMessage, replyTo, serializeMessage, setUsername } from './wire';
+import { ConnectionInfo, Message, PROTOCOL_VERSION, ReplayGuard, Signer, newMessage, parseMessage, replyTo, serializeMessage, setUsername } from './wire';
 import { CompilerClient, Executor, CellResult, InterruptedError } from './executor';
-import type { ControlToMain, MainToControl } from './control';
+import { SyncInput, type ControlToMain, type MainToControl } from './control';
 import * as api from './api';
 import { packageRoot, kernelDistDir } from './paths';
 import { NotFoundError, ParseError, RuntimeError } from '../src/errors';
@@ -67,12 +67,18 @@ export function readConnectionFile(file: string): ConnectionInfo {
 
 interface HistoryEntry { session: number; line: number; input: string; output: string | null }
 
+/**
+ * Sends in order. On the IOPub (X)PUB socket (`immediate`), a send never waits for a peer (PUB
+ * drops at the high-water mark instead), so zeromq.js puts the frames on the wire in the call
+ * itself: output flushed before a blocking `prompt()` reaches the frontend before it blocks.
+ */
 class Outbox {
   private chain: Promise<unknown> = Promise.resolve();
-  constructor(private readonly sock: { send(frames: Buffer[]): Promise<void> }, private readonly log: (s: string) => void) {}
+  constructor(private readonly sock: { send(frames: Buffer[]): Promise<void> }, private readonly log: (s: string) => void,
+    private readonly immediate = false) {}
   send(frames: Buffer[]): Promise<unknown> {
-    const p = this.chain.then(() => this.sock.send(frames));
-    this.chain = p.catch((e) => this.log(`send failed: ${e}`));
+    const p = this.immediate ? this.sock.send(frames) : this.chain.then(() => this.sock.send(frames));
+    this.chain = Promise.all([this.chain, p]).catch((e) => this.log(`send failed: ${e}`));
     return this.chain;
   }
   drain(): Promise<unknown> { return this.chain; }
@@ -89,12 +95,10 @@ export class Kernel {
   /** Signatures seen on shell, stdin and control (the control worker keeps its own as well). */
   private readonly replay = new ReplayGuard();
   private zmq!: typeof import('zeromq');
-  private iopub!: import('zeromq').Publisher;
+  private iopub!: import('zeromq').XPublisher;
   private shell!: import('zeromq').Router;
-  private stdin!: import('zeromq').Router;
   private iopubOut!: Outbox;
   private shellOut!: Outbox;
-  private stdinOut!: Outbox;
   private control: Worker | null = null;
   readonly compiler: CompilerClient;
   readonly executor: Executor;
@@ -135,18 +139,17 @@ export class Kernel {
     setUsername(os.userInfo().username || 'kernel');
     installCnnlabResolution(this.root);
     this.zmq = await import('zeromq');
-    this.iopub = new this.zmq.Publisher({ linger: 1000 });
+    // IOPub is an XPUB socket (JEP 65): each new subscription is answered with iopub_welcome.
+    this.iopub = new this.zmq.XPublisher({ linger: 1000 });
+    this.iopub.verbosity = 'allSubs';
     this.shell = new this.zmq.Router({ linger: 0 });
-    this.stdin = new this.zmq.Router({ linger: 0 });
-    this.iopubOut = new Outbox(this.iopub, this.log);
+    this.iopubOut = new Outbox(this.iopub, this.log, true);
     this.shellOut = new Outbox(this.shell, this.log);
-    this.stdinOut = new Outbox(this.stdin, this.log);
     const addr = (p: number) => this.conn.transport === 'ipc' ? `ipc://${this.conn.ip}-${p}` : `${this.conn.transport}://${this.conn.ip}:${p}`;
     const controlReady = this.startControl();
     await Promise.all([
       this.iopub.bind(addr(this.conn.iopub_port)),
       this.shell.bind(addr(this.conn.shell_port)),
-      this.stdin.bind(addr(this.conn.stdin_port)),
       controlReady,
     ]);
     this.captureOutput();
@@ -155,7 +158,7 @@ export class Kernel {
     process.on('uncaughtException', (err) => this.writeStream('stderr', `Uncaught exception: ${err?.stack ?? err}\n`));
     process.on('unhandledRejection', (reason) => this.writeStream('stderr', `Unhandled promise rejection: ${(reason as Error)?.stack ?? reason}\n`));
     void this.readShell();
-    void this.readStdin();
+    void this.readSubscriptions();
     this.publish('status', { execution_state: 'starting' }, null);
     // The compiler (about a second to load) starts in its worker now; the cnnlab API (which
     // blocks this thread while ONNX Runtime loads) once the first kernel_info_request is
@@ -174,6 +177,11 @@ export class Kernel {
       this.control = w;
       w.on('message', (m: ControlToMain) => {
         if (m.type === 'bound') resolve();
+        else if (m.type === 'input_reply') {
+          const p = this.pendingInput;
+          this.pendingInput = null;
+          p?.resolve(m.value);
+        }
         else if (m.type === 'error') { this.log(m.error); reject(new Error(m.error)); }
         else if (m.type === 'message' || m.type === 'interrupted') {
           let msg: Message;
@@ -215,18 +223,16 @@ export class Kernel {
     } catch (e) { if (!this.shuttingDown) this.log(`shell: ${e}`); }
   }
 
-  private async readStdin(): Promise<void> {
+  /** XPUB: a subscription message is byte 1 and the topic; each is answered with iopub_welcome (JEP 65). */
+  private async readSubscriptions(): Promise<void> {
     try {
-      for await (const frames of this.stdin) {
-        let msg: Message;
-        try { msg = parseMessage(frames as Buffer[], this.signer, this.replay); } catch (e) { this.log(`stdin: dropped a message: ${(e as Error).message}`); continue; }
-        if (msg.header.msg_type === 'input_reply' && this.pendingInput) {
-          const p = this.pendingInput;
-          this.pendingInput = null;
-          p.resolve(String(msg.content.value ?? ''));
-        }
+      for await (const [frame] of this.iopub) {
+        if (!frame || frame.length === 0 || frame[0] !== 1) continue;
+        const topic = frame.subarray(1);
+        const m = newMessage('iopub_welcome', { subscription: topic.toString('utf8') }, null, topic.length ? [Buffer.from(topic)] : []);
+        void this.iopubOut.send(serializeMessage(m, this.signer));
       }
-    } catch (e) { if (!this.shuttingDown) this.log(`stdin: ${e}`); }
+    } catch (e) { if (!this.shuttingDown) this.log(`iopub: ${e}`); }
   }
 
   private async processQueue(): Promise<void> {
@@ -296,6 +302,7 @@ export class Kernel {
         void this.publish(msgType, content, this.parent);
       },
       input: (prompt, password) => this.requestInput(prompt, password),
+      inputSync: (prompt, password) => this.requestInputSync(prompt, password),
       payload: (p) => { this.payloads.push(p); },
       openComm: (comm, data, metadata) => {
         this.comms.set(comm.commId, comm);
@@ -315,18 +322,39 @@ export class Kernel {
     };
   }
 
-  private requestInput(prompt: string, password: boolean): Promise<string> {
+  /** The input_request frames for the current cell, or the reason there can be none. */
+  private inputRequest(prompt: string, password: boolean, where: string): Buffer[] {
     const parent = this.parent;
     if (!parent || !parent.content.allow_stdin) {
-      return Promise.reject(new RuntimeError('input(): the frontend does not take input', { expected: 'an execute_request with allow_stdin: true', got: 'allow_stdin: false', where: 'input()' }));
+      throw new RuntimeError(`${where}: the frontend does not take input`, { expected: 'an execute_request with allow_stdin: true', got: 'allow_stdin: false', where });
     }
-    if (this.pendingInput) return Promise.reject(new RuntimeError('input(): two requests at once', { expected: 'one pending input() at a time', got: 'a second while the first is pending', where: 'input()' }));
+    if (this.pendingInput) throw new RuntimeError(`${where}: two requests at once`, { expected: 'one pending input() at a time', got: 'a second while the first is pending', where });
     this.flushStream();
+    return serializeMessage(newMessage('input_request', { prompt, password }, parent, parent.identities), this.signer);
+  }
+
+  private requestInput(prompt: string, password: boolean): Promise<string> {
+    let frames: Buffer[];
+    try { frames = this.inputRequest(prompt, password, 'input()'); } catch (e) { return Promise.reject(e); }
     return new Promise<string>((resolve, reject) => {
       this.pendingInput = { resolve, reject };
-      const m = newMessage('input_request', { prompt, password }, parent, parent.identities);
-      void this.stdinOut.send(serializeMessage(m, this.signer));
+      this.control?.postMessage({ type: 'stdin', frames } satisfies MainToControl);
     });
+  }
+
+  /**
+   * prompt(): blocks this thread (Atomics.wait) until the control worker, which owns the stdin
+   * socket, writes the input_reply into a shared buffer — or an interrupt_request wakes it.
+   */
+  private requestInputSync(prompt: string, password: boolean): string {
+    const frames = this.inputRequest(prompt, password, 'prompt()');
+    const sync = SyncInput.create();
+    this.control?.postMessage({ type: 'stdin', frames, sync } satisfies MainToControl);
+    const r = SyncInput.wait(sync);
+    if (r.state === SyncInput.REPLIED) return r.value;
+    if (r.state === SyncInput.INTERRUPTED) throw new InterruptedError();
+    if (r.state === SyncInput.TOO_LONG) throw new RuntimeError('prompt(): reply too long', { expected: `at most ${SyncInput.CAPACITY} bytes`, got: 'more', where: 'prompt()' });
+    throw new RuntimeError('prompt(): the kernel is shutting down', { expected: 'an input_reply', got: 'shutdown', where: 'prompt()' });
   }
 
   // ---- dispatch -------------------------------------------------------------------------------
@@ -372,7 +400,7 @@ export class Kernel {
             shutdown = true;
             break;
           case 'debug_request':
-            await this.sendReply(replyTo(msg, { type: 'response', request_seq: msg.content.seq ?? 0, success: false, command: msg.content.command ?? '', message: 'the cnnlab kernel has no debugger' }), channel);
+            await this.sendReply(replyTo(msg, { seq: 0, type: 'response', request_seq: msg.content.seq ?? 0, success: false, command: msg.content.command ?? '', message: 'the cnnlab kernel has no debugger' }), channel);
             break;
           default:
             this.log(`unhandled message type ${type}`);
@@ -393,7 +421,7 @@ export class Kernel {
   kernelInfo(): Record<string, unknown> {
     return {
       status: 'ok',
-      protocol_version: '5.3',
+      protocol_version: PROTOCOL_VERSION,
       implementation: 'cnnlab',
       implementation_version: kernelVersion(this.root),
       language_info: {
@@ -402,11 +430,15 @@ export class Kernel {
         mimetype: 'text/typescript',
         file_extension: '.ts',
         pygments_lexer: 'typescript',
-        codemirror_mode: { name: 'javascript', typescript: true },
+        // A string, as typed clients require (a string or {name, version}); JupyterLab 4 finds
+        // CodeMirror 6's TypeScript language by this name (findBest → findByName('typescript')).
+        codemirror_mode: 'typescript',
       },
       banner: `cnnlab kernel ${kernelVersion(this.root)} — TypeScript on Node.js ${process.version} (tslab's compiler)`,
       help_links: [],
       debugger: false,
+      // JEP 92's optional features: the IOPub welcome (JEP 65) is the one this kernel has.
+      supported_features: ['iopub_welcome'],
     };
   }
 

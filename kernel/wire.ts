@@ -1,5 +1,5 @@
 /**
- * The Jupyter wire protocol (messaging spec 5.3): framing of multipart ZeroMQ messages,
+ * The Jupyter wire protocol (messaging spec 5.4): framing of multipart ZeroMQ messages,
  * HMAC signatures, headers. No sockets here, so the control worker and the main thread share it.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
@@ -8,7 +8,7 @@ import { ConfigError, ParseError } from '../src/errors';
 /** A correctly signed message whose signature was already seen (a replay). */
 export class ReplayError extends ParseError {}
 
-export const PROTOCOL_VERSION = '5.3';
+export const PROTOCOL_VERSION = '5.4';
 const DELIM = Buffer.from('<IDS|MSG>');
 
 export interface Header {

@@ -40,11 +40,12 @@ function started(future: Kernel.IShellFuture<KernelMessage.IShellMessage, Kernel
 const plain = (m: KernelMessage.IIOPubMessage) => ((m.content as { data: Record<string, unknown> }).data['text/plain']);
 
 describe('cnnlab kernel protocol', () => {
-  it('kernel_info_reply has status ok, protocol 5.3 and TypeScript language info', async () => {
+  it('kernel_info_reply has status ok, protocol 5.4 and TypeScript language info', async () => {
     const r = await kernel.requestKernelInfo();
     expect(r!.content.status).toBe('ok');
     const c = r!.content as KernelMessage.IInfoReply;
-    expect(c.protocol_version).toBe('5.3');
+    expect(c.protocol_version).toBe('5.4');
+    expect(c.language_info.codemirror_mode).toBe('typescript');
     expect(c.language_info.name).toBe('typescript');
     expect(c.language_info.file_extension).toBe('.ts');
   });

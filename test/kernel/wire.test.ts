@@ -136,6 +136,65 @@ describe('kernel over raw ZeroMQ', () => {
     expect(result(r)).toBe("'end'");
   });
 
+  it('greets each new IOPub subscriber with a signed iopub_welcome (XPUB, JEP 65)', async () => {
+    const first = c.allIopub.filter((m) => m.header.msg_type === 'iopub_welcome');
+    expect(first.length).toBeGreaterThanOrEqual(1);
+    expect(first[0].content).toEqual({ subscription: '' });
+    expect(first[0].parent_header).toEqual({});
+    // A second subscriber (same topic) gets its own welcome; the first one's count may grow too (PUB fans out).
+    const zmq = await import('zeromq');
+    const sub = new zmq.Subscriber({ linger: 0 });
+    sub.connect(`tcp://${c.conn.ip}:${c.conn.iopub_port}`);
+    sub.subscribe();
+    try {
+      const [frames] = await Promise.race([sub.receive().then((f) => [f]), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no welcome in 3 s')), 3000))]);
+      const m = parseMessage(frames as Buffer[], c.signer);
+      expect(m.header.msg_type).toBe('iopub_welcome');
+      expect(m.content).toEqual({ subscription: '' });
+    } finally { sub.close(); }
+  });
+
+  it('prompt() blocks the cell until the input_reply; output printed before it arrives first', async () => {
+    const seen: string[] = [];
+    c.onInputRequest = async (m) => {
+      seen.push(String(m.content.prompt));
+      // The kernel flushed "before" on IOPub before blocking; allow the other socket a moment.
+      for (let i = 0; i < 50 && !c.allIopub.some((x) => x.header.msg_type === 'stream' && String(x.content.text).includes('before prompt')); i++) {
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      seen.push(c.allIopub.some((x) => x.header.msg_type === 'stream' && String(x.content.text).includes('before prompt')) ? 'stream first' : 'stream missing');
+      return 'Ada';
+    };
+    try {
+      const r = await c.execute('console.log("before prompt");\nconst who: string = prompt("name? ");\n`hi ${who}, ${prompt("empty? ", "fallback")}`', { allow_stdin: true }).done;
+      expect(r.reply.content.status).toBe('ok');
+      expect(seen).toEqual(['name? ', 'stream first', 'empty? ', 'stream first']);
+      expect(result(r)).toBe("'hi Ada, Ada'");
+      c.onInputRequest = () => '';
+      const d = await c.execute('prompt("empty? ", "fallback")', { allow_stdin: true }).done;
+      expect(result(d)).toBe("'fallback'");
+      const no = await c.execute('prompt("x")', { allow_stdin: false }).done;
+      expect(no.reply.content.ename).toBe('RuntimeError');
+      expect(no.reply.content.evalue).toMatch(/prompt\(\): the frontend does not take input/);
+    } finally { c.onInputRequest = null; }
+  });
+
+  it('interrupt_request wakes a blocked prompt() with KeyboardInterrupt and keeps state', async () => {
+    await c.execute('let beforePrompt = 7;').done;
+    let asked!: () => void;
+    const askedP = new Promise<void>((res) => { asked = res; });
+    c.onInputRequest = () => { asked(); return new Promise<string>(() => {}); };
+    try {
+      const run = c.execute('prompt("never answered")', { allow_stdin: true });
+      await askedP;
+      const ir = await c.request('interrupt_request', {}, { channel: 'control' }).done;
+      expect(ir.reply.content.status).toBe('ok');
+      const r = await run.done;
+      expect(r.reply.content.ename).toBe('KeyboardInterrupt');
+      expect(result(await c.execute('beforePrompt * 6').done)).toBe('42');
+    } finally { c.onInputRequest = null; }
+  });
+
   it('answers connect_request with the ports of the connection file', async () => {
     const r = await c.request('connect_request', {}).done;
     expect(r.reply.content).toMatchObject({ status: 'ok', shell_port: c.conn.shell_port, iopub_port: c.conn.iopub_port,
