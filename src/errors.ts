@@ -45,6 +45,8 @@ export class WeightLoadError extends CnnlabError {
 }
 /** Runtime (ONNX Runtime session) errors: unavailable device, bad inputs to run. */
 export class RuntimeError extends CnnlabError {}
+/** Training cannot go on: an op without a gradient, a non-finite loss or gradient. */
+export class TrainingError extends CnnlabError {}
 /** Something not found: model name, tap name, module path. */
 export class NotFoundError extends CnnlabError {}
 

@@ -11,6 +11,7 @@ export type { DType } from './tensor/tensor';
 export * as tensor from './tensor';
 export * as analysis from './api/analysis';
 export * as det from './detection';
+export * as train from './train';
 export * as show from './api/show';
 export { Session, availableDevices } from './runtime/session';
 export type { Device, DeviceRequest, SessionOptions } from './runtime/session';

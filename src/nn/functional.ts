@@ -74,6 +74,8 @@ export const elu = (x: SymTensor, alpha = 1) => emit(x, 'Elu', [x], { alpha: att
 export const silu = (x: SymTensor) => mul(x, sigmoid(x));
 export const softmax = (x: SymTensor, axis = -1) => emit(x, 'Softmax', [x], { axis: attr.int(axis) });
 export const identity = (x: SymTensor) => emit(x, 'Identity', [x]);
+/** Dropout as traced for training: ONNX `Dropout` with the ratio (the trainer replaces it by a seeded mask). */
+export const dropout = (x: SymTensor, p: number) => emit(x, 'Dropout', [x, scalar(p)]);
 
 export function add(a: SymTensor, b: SymTensor | Parameter | Tensor): SymTensor {
   return emit(a, 'Add', [a, b]);

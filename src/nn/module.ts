@@ -17,6 +17,8 @@ export interface TraceOptions {
   dynamicBatch?: boolean;
   /** names of the graph outputs (default `output`, or `output0..` for several, or the record's keys) */
   outputNames?: string[];
+  /** trace in training mode (PyTorch's `model.train()`): Dropout emits a `Dropout` node (default false) */
+  training?: boolean;
 }
 
 function findTracer(args: unknown[]): Tracer | undefined {
@@ -164,6 +166,7 @@ export abstract class Module {
     const modulePaths = new Map<object, string>();
     for (const [k, m] of this.namedModules()) if (!modulePaths.has(m)) modulePaths.set(m, k);
     const tracer = new Tracer(paramNames, modulePaths);
+    tracer.training = opts.training ?? false;
     const g = tracer.graph;
     g.name = this.typeName;
     g.metadata.dynamicBatch = String(opts.dynamicBatch ?? true);

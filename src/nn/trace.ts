@@ -26,6 +26,8 @@ export class Tracer {
   private readonly typeStack: string[] = [];
   private counter = 0;
   private constCounter = 0;
+  /** traced for training (`trace(shape, { training: true })`): Dropout emits a node instead of nothing */
+  training = false;
 
   constructor(
     /** parameter → state-dict key */

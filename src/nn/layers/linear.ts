@@ -50,9 +50,9 @@ export class Flatten extends Module {
   override extraRepr(): string { return `start_dim=${this.startDim}, end_dim=${this.endDim}`; }
 }
 
-/** Dropout: the identity at inference (no node is emitted). */
+/** Dropout: the identity at inference (no node is emitted); a `Dropout` node when traced for training. */
 export class Dropout extends Module {
   constructor(readonly p = 0.5, readonly inplace = false) { super(); checkRange(p, 'dropout probability p', 0, 1, `Dropout(p=${p})`); }
-  forward(x: SymTensor): SymTensor { return x; }
+  forward(x: SymTensor): SymTensor { return x.tracer.training && this.p > 0 ? F.dropout(x, this.p) : x; }
   override extraRepr(): string { return `p=${this.p}, inplace=${this.inplace ? 'True' : 'False'}`; }
 }

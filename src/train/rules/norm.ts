@@ -1,0 +1,80 @@
+/**
+ * BatchNorm2d in training mode and Dropout.
+ *
+ * BatchNorm: the forward is ONNX BatchNormalization with training_mode=1 and momentum 0, whose second and third
+ * outputs are then the batch mean and the biased batch variance. Running statistics follow PyTorch:
+ * r ← (1 − m)·r + m·batch, with the unbiased variance (× M/(M−1), M = N·H·W) for running_var. Backward:
+ * dβ = Σ dY, dγ = Σ dY·x̂, dX = γ·σ⁻¹/M · (M·dY − dβ − x̂·dγ), sums over N, H, W.
+ *
+ * Dropout: y = x·mask with the mask (0 or 1/(1−p), seeded per step by the trainer) fed as a graph input.
+ */
+import { ConfigError } from '../../errors';
+import { Tensor } from '../../tensor/tensor';
+import { GradRule, float, int, intAttr } from './types';
+
+export const batchNorm: GradRule = {
+  forward(c) {
+    const { b, node, m } = c;
+    const [x, , , rm, rv] = node.inputs;
+    const xs = b.shape(x);
+    if (xs.length !== 4) throw new ConfigError('BatchNormalization training needs NCHW input', { got: `rank ${xs.length}`, where: m || '<root>' });
+    const eps = intAttr(node, 'epsilon', 1e-5);
+    const C = xs[1];
+    // momentum 0: the statistics inputs do not matter; constants keep ONNX Runtime from writing the batch
+    // statistics into the running-statistics inputs in place (its kernel may reuse those buffers)
+    const zeros = b.constant(new Tensor('float32', new Float32Array(C), [C]));
+    const ones = b.constant(new Tensor('float32', new Float32Array(C).fill(1), [C]));
+    const [y, mean, variance] = b.node('BatchNormalization', [x, node.inputs[1], node.inputs[2], zeros, ones], { epsilon: float(eps), momentum: float(0), training_mode: int(1) }, {
+      module: m, outputs: [node.outputs[0], `${node.outputs[0]}:mean`, `${node.outputs[0]}:var`], tag: 'f',
+    });
+    b.shapes.set(mean, [C]); b.shapes.set(variance, [C]);
+    c.saved.mean = mean; c.saved.var = variance;
+    void y;
+    const mom = c.bnMomentum(m);
+    const M = xs[0] * xs[2] * xs[3];
+    const keep = b.f32(1 - mom);
+    const upd = (r: string, batch: string, scale: number) => b.op('Add', [b.op('Mul', [r, keep], {}, m), b.op('Mul', [batch, b.f32(mom * scale)], {}, m)], {}, m, [C]);
+    if (b.g.initializers.get(rm)?.kind !== 'constant') c.updateBuffer(rm, upd(rm, mean, 1));
+    if (b.g.initializers.get(rv)?.kind !== 'constant') c.updateBuffer(rv, upd(rv, variance, M > 1 ? M / (M - 1) : 1));
+  },
+  backward(c, [dy], need) {
+    const { b, node, m } = c;
+    const [x, gamma] = node.inputs;
+    const xs = b.shape(x);
+    const C = xs[1], M = xs[0] * xs[2] * xs[3];
+    const res: (string | null)[] = [null, null, null, null, null];
+    if (!dy) return res;
+    const eps = intAttr(node, 'epsilon', 1e-5);
+    const col = (v: string) => b.reshape(v, [1, C, 1, 1], m);
+    const axes = b.i64([0, 2, 3]);
+    const invstd = b.op('Reciprocal', [b.op('Sqrt', [b.op('Add', [c.saved.var, b.f32(eps)], {}, m)], {}, m)], {}, m);
+    const xhat = b.op('Mul', [b.op('Sub', [x, col(c.saved.mean)], {}, m), col(invstd)], {}, m, xs);
+    const dbeta = b.op('ReduceSum', [dy, axes], { keepdims: int(0) }, m, [C]);
+    const dgamma = b.op('ReduceSum', [b.op('Mul', [dy, xhat], {}, m), axes], { keepdims: int(0) }, m, [C]);
+    if (need[1]) res[1] = dgamma;
+    if (need[2]) res[2] = dbeta;
+    if (need[0]) {
+      const k = b.op('Mul', [b.op('Mul', [gamma, invstd], {}, m), b.f32(1 / M)], {}, m);
+      const inner = b.op('Sub', [b.op('Sub', [b.op('Mul', [dy, b.f32(M)], {}, m), col(dbeta)], {}, m), b.op('Mul', [xhat, col(dgamma)], {}, m)], {}, m);
+      res[0] = b.op('Mul', [inner, col(k)], {}, m, xs);
+    }
+    return res;
+  },
+};
+
+export const dropout: GradRule = {
+  forward(c) {
+    const { b, node, m } = c;
+    const x = node.inputs[0];
+    const ratio = node.inputs[1] ? b.g.initializers.get(node.inputs[1])?.value().toArray()[0] : 0.5;
+    const p = ratio ?? 0.5;
+    const mask = `dropout_mask:${m || node.name}`;
+    c.addInput(mask, b.shape(x), { kind: 'dropout', p });
+    b.node('Mul', [x, mask], {}, { module: m, outputs: [node.outputs[0]], tag: 'f' });
+    c.saved.mask = mask;
+  },
+  backward(c, [dy], need) {
+    if (!dy || !need[0]) return [null, null];
+    return [c.b.op('Mul', [dy, c.saved.mask], {}, c.m, c.b.shape(c.node.inputs[0])), null];
+  },
+};

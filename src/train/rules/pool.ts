@@ -1,0 +1,108 @@
+/**
+ * Pooling gradients. MaxPool: the training forward asks MaxPool for its Indices output (flat positions in the
+ * input, N and C included), and dY is scattered back with ScatterElements(reduction='add'), so overlapping
+ * windows add up. AveragePool: dY divided by each window's divisor (PyTorch's rule, computed here), spread
+ * over the window by a depthwise ConvTranspose with a kernel of ones. Global pools and ReduceMean/ReduceSum
+ * expand dY back.
+ */
+import { ConfigError } from '../../errors';
+import { Tensor } from '../../tensor/tensor';
+import { transposeFit } from './conv';
+import { GradRule, int, intAttr, ints, intsAttr, strAttr } from './types';
+
+function noAutoPad(op: string, auto: string, m: string): void {
+  if (auto !== 'NOTSET') throw new ConfigError(`${op} with auto_pad has no gradient here`, { expected: 'explicit pads', got: auto, where: m || '<root>' });
+}
+
+export const maxPool: GradRule = {
+  forward(c) {
+    const { b, node, m } = c;
+    noAutoPad('MaxPool', strAttr(node, 'auto_pad', 'NOTSET'), m);
+    const [, idx] = b.node('MaxPool', [node.inputs[0]], node.attrs, { module: m, outputs: [node.outputs[0], `${node.outputs[0]}:indices`], tag: 'f' });
+    c.saved.indices = idx;
+  },
+  backward(c, [dy], need) {
+    const { b, node, m } = c;
+    if (!dy || !need[0]) return [null];
+    const xs = b.shape(node.inputs[0]);
+    const total = xs.reduce((a, d) => a * d, 1);
+    const zeros = b.op('ConstantOfShape', [b.i64([total])], {}, m);
+    const flat = b.op('ScatterElements', [zeros, b.reshape(c.saved.indices, [-1], m), b.reshape(dy, [-1], m)], { axis: int(0), reduction: { type: 'string', value: 'add' } }, m);
+    return [b.reshape(flat, xs, m)];
+  },
+};
+
+/** PyTorch's avg_pool2d divisor for each output position (count_include_pad, ceil-mode windows clipped). */
+export function avgPoolDivisors(size: readonly number[], k: readonly number[], s: readonly number[], pads: readonly number[], out: readonly number[], includePad: boolean): Float32Array {
+  const [H, W] = size, [oh, ow] = out;
+  const div = new Float32Array(oh * ow);
+  for (let i = 0; i < oh; i++) {
+    for (let j = 0; j < ow; j++) {
+      let h0 = i * s[0] - pads[0], w0 = j * s[1] - pads[1];
+      let h1 = Math.min(h0 + k[0], H + pads[2]), w1 = Math.min(w0 + k[1], W + pads[3]);
+      let n = (h1 - h0) * (w1 - w0);
+      if (!includePad) {
+        h0 = Math.max(h0, 0); w0 = Math.max(w0, 0); h1 = Math.min(h1, H); w1 = Math.min(w1, W);
+        n = (h1 - h0) * (w1 - w0);
+      }
+      div[i * ow + j] = n;
+    }
+  }
+  return div;
+}
+
+export const avgPool: GradRule = {
+  backward(c, [dy], need) {
+    const { b, node, m } = c;
+    if (!dy || !need[0]) return [null];
+    noAutoPad('AveragePool', strAttr(node, 'auto_pad', 'NOTSET'), m);
+    const xs = b.shape(node.inputs[0]), ys = b.shape(node.outputs[0]);
+    if (xs.length !== 4) throw new ConfigError('AveragePool gradient needs NCHW', { got: `rank ${xs.length}`, where: m || '<root>' });
+    const k = intsAttr(node, 'kernel_shape', []);
+    const s = intsAttr(node, 'strides', [1, 1]);
+    const pads = intsAttr(node, 'pads', [0, 0, 0, 0]);
+    const d = intsAttr(node, 'dilations', [1, 1]);
+    if (d.some((v) => v !== 1)) throw new ConfigError('AveragePool with dilations has no gradient here', { got: `dilations ${d.join('×')}`, where: m || '<root>' });
+    const div = avgPoolDivisors(xs.slice(2), k, s, pads, ys.slice(2), intAttr(node, 'count_include_pad', 0) === 1);
+    const inv = new Float32Array(div.length).map((_, i) => 1 / div[i]);
+    const scaled = b.op('Mul', [dy, b.constant(new Tensor('float32', inv, [1, 1, ys[2], ys[3]]))], {}, m);
+    const C = xs[1];
+    const ones = b.constant(new Tensor('float32', new Float32Array(C * k[0] * k[1]).fill(1), [C, 1, k[0], k[1]]));
+    const fit = transposeFit({ k, s, d: [1, 1], pads, group: C }, ys.slice(2), xs.slice(2));
+    return [b.op('ConvTranspose', [scaled, ones], {
+      kernel_shape: ints(k), strides: ints(s), pads: ints(fit.pads), group: int(C),
+      ...(fit.outPad.some((p) => p) ? { output_padding: ints(fit.outPad) } : {}),
+    }, m, xs)];
+  },
+};
+
+export const globalAvgPool: GradRule = {
+  backward(c, [dy], need) {
+    const { b, node, m } = c;
+    if (!dy || !need[0]) return [null];
+    const xs = b.shape(node.inputs[0]);
+    const n = xs.slice(2).reduce((a, v) => a * v, 1);
+    return [b.op('Expand', [b.op('Mul', [dy, b.f32(1 / n)], {}, m), b.i64(xs)], {}, m, xs)];
+  },
+};
+
+/** ReduceMean / ReduceSum (axes as attribute or constant input). */
+export function reduce(mean: boolean): GradRule {
+  return {
+    backward(c, [dy], need) {
+      const { b, node, m } = c;
+      const res: (string | null)[] = node.inputs.map(() => null);
+      if (!dy || !need[0]) return res;
+      const xs = b.shape(node.inputs[0]);
+      let axes = intsAttr(node, 'axes', []);
+      if (!axes.length && node.inputs[1]) axes = b.g.initializers.get(node.inputs[1])?.value().toArray() ?? [];
+      if (!axes.length) axes = xs.map((_, i) => i);
+      axes = axes.map((a) => (a < 0 ? a + xs.length : a));
+      const kept = xs.map((d, i) => (axes.includes(i) ? 1 : d));
+      let g = intAttr(node, 'keepdims', 1) ? dy : b.reshape(dy, kept, m);
+      if (mean) g = b.op('Mul', [g, b.f32(1 / axes.reduce((a, i) => a * xs[i], 1))], {}, m);
+      res[0] = b.op('Expand', [g, b.i64(xs)], {}, m, xs);
+      return res;
+    },
+  };
+}
