@@ -1,4 +1,6 @@
+import { inspect } from 'util';
 import { CnnlabError, ShapeError, fmtShape } from '../errors';
+import { tensorRepr } from './repr';
 
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'int32', 'uint8', 'bool'];
@@ -169,7 +171,13 @@ export class Tensor<D extends DType = DType> {
     return new Uint8Array(this.data.buffer, this.data.byteOffset, this.data.byteLength);
   }
 
+  /** As PyTorch prints it: `tensor([[ 0.1234, -1.5000]])`, with `dtype=torch.int32` when not float32/int64/bool. */
   toString(): string {
-    return `Tensor(${this.dtype}, ${fmtShape(this.dims)})`;
+    return tensorRepr(this);
+  }
+
+  /** The notebook/REPL form: torch's repr, plus `size=(…)` when summarised with `...`. */
+  [inspect.custom](): string {
+    return tensorRepr(this, { sizeWhenSummarized: true });
   }
 }
