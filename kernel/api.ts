@@ -35,8 +35,12 @@ export interface OutputSink {
 let sink: OutputSink | null = null;
 export function setOutputSink(s: OutputSink | null): void { sink = s; }
 
-/** text/plain of a value: util.inspect (strings quoted, as IPython's repr). */
-function toPlain(value: unknown): string {
+/**
+ * text/plain of a value: a string as its text (a report built in a cell reads as printed), anything else
+ * through util.inspect, which uses the value's `util.inspect.custom` repr (tensors, modules, graphs).
+ */
+export function toPlain(value: unknown): string {
+  if (typeof value === 'string') return value;
   return inspect(value, { depth: 4, colors: false, maxArrayLength: 100, breakLength: 100 });
 }
 

@@ -8,6 +8,7 @@
  * Results carry the data of PR curves and mAP tables (`prCurveData()`, `tableData()`; `show.prCurves(r)` and
  * `show.mapTable(r)` display them) and `toJSON()`.
  */
+import { inspect } from 'util';
 import { ConfigError } from '../errors';
 import type { MapTableData, PrCurveData } from '../display/det-schema';
 import {
@@ -141,6 +142,9 @@ export class CocoResult {
   }
   /** pycocotools' printed 12-line summary */
   summaryText(): string { return formatCocoSummary(this.stats, this.acc.params.maxDets); }
+  /** In a notebook or REPL: pycocotools' 12-line `summarize()` block. */
+  [inspect.custom](): string { return this.summaryText(); }
+  toString(): string { return this.summaryText(); }
 
   /** PR curves' data (raw points kept for the thresholds given to `accumulate`, 0.5 by default) */
   prCurveData(iouThreshold = 0.5): PrCurveData {
@@ -253,6 +257,9 @@ export class VocResult {
     lines.push(`mAP@${this.options.iouThreshold} (${kind}) = ${this.mAP === null ? 'n/a' : this.mAP.toFixed(4)}`);
     return lines.join('\n');
   }
+  /** In a notebook or REPL: the per-class APs and the mAP line. */
+  [inspect.custom](): string { return this.summaryText(); }
+  toString(): string { return this.summaryText(); }
   toJSON(): Record<string, unknown> {
     return {
       style: this.style, iouThreshold: this.options.iouThreshold, options: this.options, mAP: this.mAP,

@@ -1,6 +1,8 @@
 // the ONNX writer takes only types from this module: no load-time cycle
 import { toOnnx as writeOnnx, type ToOnnxOptions } from './onnx-write';
+import { inspect } from 'util';
 import { CnnlabError, NotFoundError } from '../errors';
+import { graphRepr } from './repr';
 import { DType, Tensor } from '../tensor/tensor';
 
 export { trimOptional } from './optional';
@@ -87,6 +89,10 @@ export class Graph {
   moduleTypes = new Map<string, string>();
   /** metadata_props written into ONNX */
   metadata: Record<string, string> = {};
+
+  /** One screen: inputs, outputs, ops, parameters, top-level modules (the notebook/REPL repr). */
+  toString(): string { return graphRepr(this); }
+  [inspect.custom](): string { return graphRepr(this); }
 
   info(name: string): ValueInfo | undefined {
     const v = this.values.get(name);

@@ -1,3 +1,4 @@
+import { inspect } from 'util';
 import { CnnlabError, ConfigError, WeightLoadError, fmtShape } from '../errors';
 import { Graph } from '../graph/ir';
 import { DType, Tensor } from '../tensor/tensor';
@@ -217,5 +218,10 @@ export abstract class Module {
     if (!children.length) return `${head})`;
     const lines = children.map(([k, m]) => `  (${k}): ${m.toString().split('\n').join('\n  ')}`);
     return `${head}\n${lines.join('\n')}\n)`;
+  }
+
+  /** In a notebook or REPL a module shows as `print(model)` does in PyTorch. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 }

@@ -76,7 +76,7 @@ export class GoogLeNet extends Module {
     const aux = o.auxLogits ?? false;
     this.aux1 = aux ? new GoogLeNetAux(512, nc, { paper, dropout: o.dropoutAux ?? 0.7 }) : null;
     this.aux2 = aux ? new GoogLeNetAux(528, nc, { paper, dropout: o.dropoutAux ?? 0.7 }) : null;
-    this.avgpool = new AdaptiveAvgPool2d(1);
+    this.avgpool = new AdaptiveAvgPool2d([1, 1]);
     this.dropout = new Dropout(o.dropout ?? (paper ? 0.4 : 0.2));
     this.fc = new Linear(1024, nc);
   }

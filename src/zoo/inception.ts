@@ -50,7 +50,7 @@ export class Inception3 extends Module {
     this.Mixed_7a = new InceptionD(768);
     this.Mixed_7b = new InceptionE(1280);
     this.Mixed_7c = new InceptionE(2048);
-    this.avgpool = new AdaptiveAvgPool2d(1);
+    this.avgpool = new AdaptiveAvgPool2d([1, 1]);
     this.dropout = new Dropout(o.dropout ?? 0.5);
     this.fc = new Linear(2048, nc);
   }

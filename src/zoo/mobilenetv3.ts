@@ -23,6 +23,8 @@ export interface BneckConfig {
 }
 
 const BN_EPS = 1e-3;
+/** torchvision's norm_layer: BatchNorm2d(eps=0.001, momentum=0.01) */
+const BN_MOMENTUM = 0.01;
 
 /** MobileNetV3's bneck (torchvision's mobilenetv3.InvertedResidual): expand, depthwise, optional SE (hard-sigmoid gate), linear project. */
 export class InvertedResidualV3 extends Module {
@@ -34,11 +36,11 @@ export class InvertedResidualV3 extends Module {
     this.useResConnect = cnf.stride === 1 && cnf.input === cnf.out;
     const act = cnf.act === 'HS' ? () => new Hardswish(true) : () => new ReLU(true);
     const layers: Module[] = [];
-    if (cnf.expanded !== cnf.input) layers.push(convNormAct(cnf.input, cnf.expanded, 1, { activation: act, eps: BN_EPS }));
+    if (cnf.expanded !== cnf.input) layers.push(convNormAct(cnf.input, cnf.expanded, 1, { activation: act, eps: BN_EPS, momentum: BN_MOMENTUM }));
     const stride = cnf.dilation > 1 ? 1 : cnf.stride;
-    layers.push(convNormAct(cnf.expanded, cnf.expanded, cnf.kernel, { stride, dilation: cnf.dilation, groups: cnf.expanded, activation: act, eps: BN_EPS }));
+    layers.push(convNormAct(cnf.expanded, cnf.expanded, cnf.kernel, { stride, dilation: cnf.dilation, groups: cnf.expanded, activation: act, eps: BN_EPS, momentum: BN_MOMENTUM }));
     if (cnf.se) layers.push(new SqueezeExcitation(cnf.expanded, makeDivisible(Math.floor(cnf.expanded / 4), 8), { scaleActivation: () => new Hardsigmoid() }));
-    layers.push(convNormAct(cnf.expanded, cnf.out, 1, { activation: null, eps: BN_EPS }));
+    layers.push(convNormAct(cnf.expanded, cnf.out, 1, { activation: null, eps: BN_EPS, momentum: BN_MOMENTUM }));
     this.block = new Sequential(...layers);
   }
   override get typeName(): string { return 'InvertedResidual'; }
@@ -98,10 +100,10 @@ export class MobileNetV3 extends Module {
     if (o.widthMult !== undefined && !(o.widthMult > 0)) throw new ConfigError('widthMult must be positive', { got: String(o.widthMult), where: `mobilenet_v3_${arch}` });
     const { setting, lastChannel } = mobilenetV3Config(arch, o);
     const hs = () => new Hardswish(true);
-    const feats: Module[] = [convNormAct(3, setting[0].input, 3, { stride: 2, activation: hs, eps: BN_EPS })];
+    const feats: Module[] = [convNormAct(3, setting[0].input, 3, { stride: 2, activation: hs, eps: BN_EPS, momentum: BN_MOMENTUM })];
     for (const c of setting) feats.push(new InvertedResidualV3(c));
     const lastIn = setting[setting.length - 1].out, lastOut = 6 * lastIn;
-    feats.push(convNormAct(lastIn, lastOut, 1, { activation: hs, eps: BN_EPS }));
+    feats.push(convNormAct(lastIn, lastOut, 1, { activation: hs, eps: BN_EPS, momentum: BN_MOMENTUM }));
     this.features = new Sequential(...feats);
     this.avgpool = new AdaptiveAvgPool2d(1);
     this.classifier = new Sequential(new Linear(lastOut, lastChannel), new Hardswish(true), new Dropout(o.dropout ?? 0.2, true), new Linear(lastChannel, o.numClasses ?? 1000));

@@ -48,7 +48,7 @@ export class ResNet extends Module {
     this.layer2 = this.makeLayer(128, layers[1], 2, rswd[0]);
     this.layer3 = this.makeLayer(256, layers[2], 2, rswd[1]);
     this.layer4 = this.makeLayer(512, layers[3], 2, rswd[2]);
-    this.avgpool = new AdaptiveAvgPool2d(1);
+    this.avgpool = new AdaptiveAvgPool2d([1, 1]);
     this.fc = new Linear(512 * block.expansion, o.numClasses ?? 1000);
   }
 

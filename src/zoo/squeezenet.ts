@@ -58,7 +58,7 @@ export class SqueezeNet extends Module {
     } else {
       throw new ConfigError('unknown SqueezeNet version', { expected: "'1_0' | '1_1'", got: String(version), where: 'SqueezeNet' });
     }
-    this.classifier = new Sequential(new Dropout(o.dropout ?? 0.5), new Conv2d(512, o.numClasses ?? 1000, 1), new ReLU(true), new AdaptiveAvgPool2d(1));
+    this.classifier = new Sequential(new Dropout(o.dropout ?? 0.5), new Conv2d(512, o.numClasses ?? 1000, 1), new ReLU(true), new AdaptiveAvgPool2d([1, 1]));
   }
   forward(x: SymTensor): SymTensor {
     return F.flatten(this.classifier.call(this.features.call(x)), 1);

@@ -32,7 +32,7 @@ class CnnlabKernelTests(jupyter_kernel_test.KernelTests):
 
     code_execute_result = [
         {"code": "6 * 7", "result": "42"},
-        {"code": "'abc'.toUpperCase()", "result": "'ABC'"},
+        {"code": "'abc'.toUpperCase()", "result": "ABC"},
         {"code": "[1, 2, 3].map(x => x * 2)", "result": "[ 2, 4, 6 ]"},
         {"code": "({ [Symbol.for('Jupyter.display')]() { return { 'text/html': '<b>bold</b>', 'text/plain': 'bold' }; } })",
          "mime": "text/html", "result": "<b>bold</b>"},

@@ -13,6 +13,8 @@ export interface ConvNormActOptions {
   /** activation module factory, or null for none (default ReLU) */
   activation?: (() => Module) | null;
   eps?: number;
+  /** BatchNorm momentum (torch convention; default 0.1) */
+  momentum?: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export function convNormAct(cin: number, cout: number, k: number, opts: ConvNorm
   const padding = opts.padding ?? Math.floor((k - 1) / 2) * dilation;
   const layers: Module[] = [
     new Conv2d(cin, cout, k, { stride: opts.stride ?? 1, padding, dilation, groups: opts.groups ?? 1, bias: false }),
-    new BatchNorm2d(cout, opts.eps ?? 1e-5),
+    new BatchNorm2d(cout, opts.eps ?? 1e-5, opts.momentum ?? 0.1),
   ];
   const act = opts.activation === undefined ? () => new ReLU(true) : opts.activation;
   if (act) layers.push(act());

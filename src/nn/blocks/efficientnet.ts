@@ -4,6 +4,7 @@ import { Module } from '../module';
 import { Sequential } from '../layers/container';
 import { SiLU } from '../layers/activation';
 import { checkPositiveInt } from '../layers/conv';
+import { pyFloat } from '../layers/check';
 import { SymTensor } from '../trace';
 import { convNormAct } from './conv-norm-act';
 import { makeDivisible } from './mobilenet';
@@ -20,7 +21,7 @@ export class StochasticDepth extends Module {
     if (!(p >= 0 && p <= 1)) throw new ConfigError('StochasticDepth probability must be in [0, 1]', { got: String(p), where: 'StochasticDepth' });
   }
   forward(x: SymTensor): SymTensor { return x; }
-  override extraRepr(): string { return `p=${this.p}, mode=${this.mode}`; }
+  override extraRepr(): string { return `p=${pyFloat(this.p)}, mode=${this.mode}`; }
 }
 
 export interface MBConvConfig {

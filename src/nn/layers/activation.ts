@@ -27,6 +27,7 @@ export class Sigmoid extends Module {
 export class SiLU extends Module {
   constructor(readonly inplace = false) { super(); }
   forward(x: SymTensor): SymTensor { return F.silu(x); }
+  override extraRepr(): string { return this.inplace ? 'inplace=True' : ''; }
 }
 export class Hardswish extends Module {
   constructor(readonly inplace = false) { super(); }
