@@ -10,6 +10,7 @@ import path from 'path';
 import fs from 'fs';
 import vm from 'vm';
 import { inspect } from 'util';
+import { AsyncLocalStorage } from 'async_hooks';
 import type { ConvertResult, Diagnostic, Request, Response } from './compiler';
 import { lookup, LineMap } from './sourcemap';
 import * as api from './api';
@@ -87,6 +88,9 @@ export type CellResult =
   | { status: 'ok'; hasValue: boolean; value?: unknown }
   | ({ status: 'error' } & CellError);
 
+/** What runs a cell: callbacks it schedules (timers, promises) carry it, so late errors find their cell. */
+export interface CellContext { name: string; parent: unknown; silent?: boolean }
+
 export class InterruptedError extends Error {
   constructor(msg = 'execution interrupted') { super(msg); this.name = 'KeyboardInterrupt'; }
 }
@@ -115,8 +119,12 @@ export class Executor {
   preludeError: string | null = null;
   cnnlabNames: string[] = [];
   private interrupts = 0;
+  /** The cell whose code (or a callback it scheduled) is running: async context tracking. */
+  readonly context = new AsyncLocalStorage<CellContext>();
 
   constructor(readonly compiler: CompilerClient, readonly pkgRoot: string, readonly cwd: string = process.cwd()) {
+    // Deep library stacks (a zoo model's trace) would otherwise cut the cell's own frame off.
+    if (Error.stackTraceLimit < 64) Error.stackTraceLimit = 64;
     const locals = this.locals;
     this.exportsProxy = new Proxy(locals, {
       // TypeScript's CommonJS output defines re-exported imports with defineProperty; treat it as a plain set.
@@ -217,7 +225,7 @@ export class Executor {
   }
 
   /** Compiles and runs one cell. `name` labels its frames in tracebacks (e.g. `cell[3]`). */
-  async execute(src: string, name: string): Promise<CellResult> {
+  async execute(src: string, name: string, ctx: CellContext = { name, parent: null }): Promise<CellResult> {
     await this.prelude();
     const interruptsBefore = this.interrupts;
     let conv: ConvertResult;
@@ -249,7 +257,7 @@ export class Executor {
     this.cells.set(name, info);
     if (this.cells.size > 500) this.cells.delete(this.cells.keys().next().value as string);
     try {
-      const ret = vm.runInThisContext(wrapped, { filename: name, breakOnSigint: true, displayErrors: false });
+      const ret = this.context.run(ctx, () => vm.runInThisContext(wrapped, { filename: name, breakOnSigint: true, displayErrors: false }));
       if (conv.hasToplevelAwait) await Promise.race([ret, this.interruptPromise]);
     } catch (e) {
       // Keep what the cell declared before it failed (as Python keeps assignments made before an exception).
@@ -298,11 +306,21 @@ export class Executor {
       stack = '';
     }
     const frames: string[] = [];
+    const libFrames: string[] = [];
+    const own: string[] = [];
+    const root = this.pkgRoot.split(path.sep).join('/');
     let first: { cell: string; line: number; col: number } | null = null;
     for (const raw of stack.split('\n')) {
       if (!/^\s+at /.test(raw)) continue;
       // Frames of the kernel itself (and Node internals below the cell) are noise.
-      if (/node:internal|\/dist\/kernel\/|\(vm\.js|node:vm/.test(raw)) continue;
+      if (/node:internal|node:async_hooks|\/dist\/kernel\/|\(vm\.js|node:vm/.test(raw)) continue;
+      const file = raw.split(path.sep).join('/');
+      // cnnlab's own frames fold into one line after the user's.
+      if (file.includes(`${root}/dist/src/`) || file.includes(`${root}/src/`)) {
+        own.push(/^\s+at (\S+) \(/.exec(raw)?.[1] ?? '<anonymous>');
+        continue;
+      }
+      if (file.includes('/node_modules/')) { libFrames.push(raw.replace(/^\s+/, '    ')); continue; }
       // The frame of the wrapper that calls the cell's function is not the user's code.
       const w = /(cell\[\w+\]):(\d+):\d+/.exec(raw);
       if (w) {
@@ -316,6 +334,11 @@ export class Executor {
         return `${cell}:${p.line}:${p.col}`;
       });
       frames.push(mapped.replace(/^\s+/, '    '));
+    }
+    frames.push(...libFrames);
+    if (own.length > 0) {
+      const names = own.slice(0, 4).join(', ') + (own.length > 4 ? ', …' : '');
+      frames.push(`    ... ${own.length} frame${own.length > 1 ? 's' : ''} inside cnnlab (${names})`);
     }
     const tb = [`${ename}: ${evalue}`, ...frames];
     const f = first as { cell: string; line: number; col: number } | null;

@@ -155,8 +155,8 @@ export class Kernel {
     this.captureOutput();
     api.setOutputSink(this.sink());
     process.on('SIGINT', () => this.interrupt());
-    process.on('uncaughtException', (err) => this.writeStream('stderr', `Uncaught exception: ${err?.stack ?? err}\n`));
-    process.on('unhandledRejection', (reason) => this.writeStream('stderr', `Unhandled promise rejection: ${(reason as Error)?.stack ?? reason}\n`));
+    process.on('uncaughtException', (err) => this.lateError(err, 'uncaught exception'));
+    process.on('unhandledRejection', (reason) => this.lateError(reason, 'unhandled promise rejection'));
     void this.readShell();
     void this.readSubscriptions();
     this.publish('status', { execution_state: 'starting' }, null);
@@ -262,6 +262,22 @@ export class Kernel {
     const m = newMessage(msgType, content, parent);
     if (metadata) m.metadata = metadata;
     return this.iopubOut.send(serializeMessage(m, this.signer));
+  }
+
+  /**
+   * An error nobody caught in a callback (timer, promise) goes to the cell that scheduled it — the
+   * async context the callback runs in — even after that cell ended, as an `error` output with
+   * the cell's TypeScript positions.
+   */
+  private lateError(err: unknown, kind: string): void {
+    const ctx = this.executor.context.getStore();
+    const parent = (ctx?.parent as Message | null | undefined) ?? this.parent;
+    const f = this.executor.formatError(err);
+    const origin = ctx ? ` in a callback scheduled by ${ctx.name}` : '';
+    this.log(`${kind}${origin}: ${f.ename}: ${f.evalue}`);
+    if (!parent || ctx?.silent || (!ctx && this.parentSilent)) return;
+    const traceback = [`(${kind}${origin})`, ...f.traceback];
+    void this.publish('error', { ename: f.ename, evalue: f.evalue, traceback }, parent);
   }
 
   private writeStream(name: string, text: string): void {
@@ -458,7 +474,7 @@ export class Kernel {
     this.running = true;
     let result: CellResult;
     try {
-      result = await this.executor.execute(code, name);
+      result = await this.executor.execute(code, name, { name, parent: msg, silent });
       if (this.executor.preludeError && !this.preludeReported) {
         this.preludeReported = true;
         this.writeStream('stderr', this.executor.preludeError + '\n');
@@ -495,7 +511,8 @@ export class Kernel {
     if (!exprs || typeof exprs !== 'object') return out;
     for (const [key, expr] of Object.entries(exprs as Record<string, string>)) {
       const saved = this.executor.prevDecl;
-      const r = await this.executor.execute(`(${expr})`, `cell[x${++this.anonCells}]`);
+      const xname = `cell[x${++this.anonCells}]`;
+      const r = await this.executor.execute(`(${expr})`, xname, { name: xname, parent: this.parent, silent: true });
       this.executor.prevDecl = saved;
       if (r.status === 'ok') {
         const b = await api.bundleOf(r.value);

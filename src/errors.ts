@@ -10,20 +10,43 @@ export interface ErrorDetail {
   got?: string;
 }
 
+function render(message: string, detail: ErrorDetail, whereText = detail.where): string {
+  const parts = [message];
+  if (detail.expected !== undefined) parts.push(`expected ${detail.expected}`);
+  if (detail.got !== undefined) parts.push(`got ${detail.got}`);
+  if (whereText !== undefined) parts.push(`at ${whereText}`);
+  return parts.join('; ');
+}
+
 export class CnnlabError extends Error {
   readonly where?: string;
   readonly expected?: string;
   readonly got?: string;
+  /** The class name of the module whose path `where` is, once {@link atModule} named it. */
+  moduleType?: string;
+  private readonly summary: string;
   constructor(message: string, detail: ErrorDetail = {}) {
-    const parts = [message];
-    if (detail.expected !== undefined) parts.push(`expected ${detail.expected}`);
-    if (detail.got !== undefined) parts.push(`got ${detail.got}`);
-    if (detail.where !== undefined) parts.push(`at ${detail.where}`);
-    super(parts.join('; '));
+    super(render(message, detail));
+    this.summary = message;
     this.name = new.target.name;
     this.where = detail.where;
     this.expected = detail.expected;
     this.got = detail.got;
+  }
+
+  /**
+   * Says in the message that `where` is a module path, and of which module: `at module 'layer1.0'
+   * (Bottleneck)` instead of `at layer1.0` (a bare `at 1` for a Sequential's child reads like a
+   * line number). The innermost module names it; `where` itself stays the path.
+   */
+  atModule(typeName: string): this {
+    if (this.moduleType !== undefined || this.where === undefined) return this;
+    this.moduleType = typeName;
+    const text = this.where === '<root>' ? `the root module (${typeName})` : `module '${this.where}' (${typeName})`;
+    const before = this.message;
+    this.message = render(this.summary, this, text);
+    if (typeof this.stack === 'string') this.stack = this.stack.replace(before, this.message);
+    return this;
   }
 }
 

@@ -57,6 +57,10 @@ export abstract class Module {
       const out = this.forward(...args);
       if (out instanceof SymTensor) tracer.graph.moduleOutputs.set(path, out.name);
       return out;
+    } catch (e) {
+      // A check of this module failed at its own path: name the module in the message.
+      if (e instanceof CnnlabError && e.where === (path || '<root>')) e.atModule(this.typeName);
+      throw e;
     } finally {
       tracer.exit();
     }

@@ -195,6 +195,37 @@ describe('kernel over raw ZeroMQ', () => {
     } finally { c.onInputRequest = null; }
   });
 
+  it('errors after a cell ended go to the cell that scheduled them, with TypeScript positions', async () => {
+    const code = 'interface Late { msg: string }\nconst late: Late = { msg: "late timer" };\nsetTimeout(() => {\n  throw new Error(late.msg);\n}, 300);\nsetTimeout(() => { Promise.reject(new RangeError("late rejection")); }, 350);\n"scheduled"';
+    const a = c.execute(code);
+    const ra = await a.done;
+    expect(result(ra)).toBe("'scheduled'");
+    const n = ra.reply.content.execution_count as number;
+    const b = c.execute('await new Promise((r) => setTimeout(r, 900));\n"later cell"');
+    const rb = await b.done;
+    expect(rb.outputs.filter((m) => m.header.msg_type === 'error' || m.header.msg_type === 'stream')).toEqual([]);
+    const late = c.allIopub.filter((m) => m.header.msg_type === 'error' && m.parent_header.msg_id === a.msgId);
+    expect(late.map((m) => m.content.evalue)).toEqual(['late timer', 'late rejection']);
+    expect(late.map((m) => m.content.ename)).toEqual(['Error', 'RangeError']);
+    const tb = late[0].content.traceback as string[];
+    expect(tb[0]).toBe(`(uncaught exception in a callback scheduled by cell[${n}])`);
+    expect(tb[1]).toBe('Error: late timer');
+    expect(tb[2]).toMatch(new RegExp(`^    at Timeout\\._onTimeout \\(cell\\[${n}\\]:4:9\\)$`));
+    expect(tb.slice(-4)).toEqual(['', `cell[${n}], line 4:`, '    throw new Error(late.msg);', '          ^']);
+    expect((late[1].content.traceback as string[])[0]).toBe(`(unhandled promise rejection in a callback scheduled by cell[${n}])`);
+  });
+
+  it('tracebacks: the user\'s frames first, cnnlab\'s folded into one line; trace errors name the module', async () => {
+    const r = await c.execute('const badNet = new nn.Sequential(new nn.Conv2d(3, 8, 3), new nn.Conv2d(4, 8, 3));\nbadNet.trace([1, 3, 32, 32]);').done;
+    expect(r.reply.content.ename).toBe('ShapeError');
+    expect(r.reply.content.evalue).toMatch(/input has 8 channels; .*; at module '1' \(Conv2d\)$/);
+    const tb = r.reply.content.traceback as string[];
+    const frames = tb.filter((l) => l.startsWith('    at ') || l.startsWith('    ... '));
+    expect(frames[0]).toMatch(/^    at cell\[\d+\]:2:8$/);
+    expect(frames, tb.join('\n')).toHaveLength(2);
+    expect(frames[1]).toMatch(/^    \.\.\. \d+ frames inside cnnlab \(Conv2d\.forward, Conv2d\.call, Sequential\.forward, Sequential\.call, …\)$/);
+  });
+
   it('answers connect_request with the ports of the connection file', async () => {
     const r = await c.request('connect_request', {}).done;
     expect(r.reply.content).toMatchObject({ status: 'ok', shell_port: c.conn.shell_port, iopub_port: c.conn.iopub_port,

@@ -126,7 +126,7 @@ describe('tracing checks shapes before ONNX Runtime', () => {
   });
 
   it('Linear with the wrong feature count', () => {
-    expect(() => new Sequential(new nn.Flatten(), new Linear(10, 2)).trace([1, 3, 2, 2])).toThrow(/Linear: input has 12 features.*\[1, 12\].*at 1/);
+    expect(() => new Sequential(new nn.Flatten(), new Linear(10, 2)).trace([1, 3, 2, 2])).toThrow(/Linear: input has 12 features.*\[1, 12\].*at module '1' \(Linear\)$/);
   });
 
   it('bad layer configuration is a ConfigError', () => {
