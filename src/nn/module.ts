@@ -5,6 +5,14 @@ import { DType, Tensor } from '../tensor/tensor';
 import { Parameter, sameShape } from './parameter';
 import { SymTensor, Tracer } from './trace';
 
+/**
+ * Calling a module runs its `forward` under its module path: `this.act(x)` is `this.act.call(x)`, typed as
+ * `call` is (any arguments, any result, as `forward` signatures differ between modules).
+ */
+export interface Module {
+  (...args: any[]): any;
+}
+
 export type ForwardValue = SymTensor | SymTensor[] | Record<string, SymTensor>;
 
 /** Input spec for tracing: one shape, several shapes, or named inputs with dtypes. */
@@ -33,8 +41,18 @@ function findTracer(args: unknown[]): Tracer | undefined {
 /**
  * A layer or a block, PyTorch-style. Child modules and parameters are the instance's fields, in
  * declaration order; their names make the state-dict keys (`layer1.0.conv1.weight`), torchvision's.
+ * A module is callable as in PyTorch: `this.act(x)` is `this.act.call(x)` (typed by its `forward`).
  */
 export abstract class Module {
+  constructor() {
+    // the instance is a function whose prototype chain is the module's class, so `m(x)` runs `m.call(x)`
+    const self = ((...args: unknown[]) => (self as unknown as Module).call(...args)) as unknown as Module;
+    delete (self as { name?: unknown }).name;
+    delete (self as { length?: unknown }).length;
+    Object.setPrototypeOf(self, new.target.prototype);
+    return self;
+  }
+
   /** torch's class name, shown in summaries (defaults to the JS class name) */
   get typeName(): string {
     return this.constructor.name;
@@ -45,7 +63,14 @@ export abstract class Module {
   /** Runs `forward` under this module's path; use it (not `forward`) to call children. */
   call(...args: any[]): any {
     const tracer = findTracer(args);
-    if (!tracer) throw new CnnlabError(`${this.typeName}.call needs symbolic tensors (call it while tracing)`);
+    if (!tracer) {
+      throw new CnnlabError(`${this.typeName} was called outside tracing`, {
+        expected: 'symbolic tensors, inside a forward() that trace() runs; to run on data: '
+          + 'const s = await Session.create(model.trace([1, 3, 224, 224])); const out = await s.run(x)',
+        got: args.length ? args.map((a) => (a === null ? 'null' : typeof a === 'object' || typeof a === 'function' ? (a as object).constructor?.name ?? 'object' : typeof a)).join(', ') : 'no arguments',
+        where: `${this.typeName}.call`,
+      });
+    }
     const path = tracer.modulePaths.get(this);
     if (path === undefined) {
       throw new CnnlabError(`a ${this.typeName} was called that is not part of the traced module tree`, {
@@ -229,3 +254,7 @@ export abstract class Module {
     return this.toString();
   }
 }
+
+// modules are functions (see the constructor): Function.prototype below Module.prototype keeps `bind`, `apply`
+// and `name` real, as the call signature's type says; Module's own `call` and `toString` shadow Function's.
+Object.setPrototypeOf(Module.prototype, Function.prototype);

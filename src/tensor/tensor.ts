@@ -1,6 +1,8 @@
 import { inspect } from 'util';
 import { CnnlabError, ShapeError, fmtShape } from '../errors';
 import { tensorRepr } from './repr';
+import { Rng } from './random';
+import { flattenNested, type NestedArray, type Scalar } from './nested';
 
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'int32', 'uint8', 'bool'];
@@ -119,8 +121,85 @@ export class Tensor<D extends DType = DType> {
   get size(): number { return this.data.length; }
   get ndim(): number { return this.dims.length; }
 
-  static zeros<D extends DType>(dtype: D, dims: readonly number[]): Tensor<D> {
-    return new Tensor(dtype, allocData(dtype, shapeSize(dims)), dims);
+  /** Zeros: `Tensor.zeros([2, 3])` (float32), `Tensor.zeros([2, 3], 'int64')`, or `Tensor.zeros('int64', [2, 3])`. */
+  static zeros(dims: readonly number[]): Tensor<'float32'>;
+  static zeros<D extends DType>(dims: readonly number[], dtype: D): Tensor<D>;
+  static zeros<D extends DType>(dtype: D, dims: readonly number[]): Tensor<D>;
+  static zeros(a: DType | readonly number[], b?: DType | readonly number[]): Tensor {
+    const [dims, dtype] = typeof a === 'string' ? [b as readonly number[], a] : [a, (b as DType | undefined) ?? 'float32'];
+    return new Tensor(dtype, allocData(dtype, shapeSize(dims, 'Tensor.zeros')), dims);
+  }
+
+  /** Ones: `Tensor.ones([2, 3])` (float32) or `Tensor.ones([2, 3], 'int64')`. */
+  static ones(dims: readonly number[]): Tensor<'float32'>;
+  static ones<D extends DType>(dims: readonly number[], dtype: D): Tensor<D>;
+  static ones(dims: readonly number[], dtype: DType = 'float32'): Tensor {
+    return Tensor.full(dims, 1, dtype);
+  }
+
+  /** Every element `value`: `Tensor.full([2, 2], 0.5)`. */
+  static full(dims: readonly number[], value: number): Tensor<'float32'>;
+  static full<D extends DType>(dims: readonly number[], value: number, dtype: D): Tensor<D>;
+  static full(dims: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+    const t = Tensor.zeros(dims, dtype);
+    if (dtype === 'int64') (t.data as BigInt64Array).fill(BigInt(Math.trunc(value)));
+    else (t.data as Float64Array).fill(dtype === 'bool' ? (value ? 1 : 0) : value);
+    return t;
+  }
+
+  private static rng = new Rng(0);
+  /** Seeds the generator of `randn`/`rand` that have no `seed` option (torch.manual_seed); it starts at 0. */
+  static manualSeed(seed: number): void { Tensor.rng = new Rng(seed); }
+
+  /**
+   * Standard normal samples (float32): `Tensor.randn([1, 3, 224, 224])`; reproducible: `{ seed: 7 }`
+   * gives the same tensor each time, and without it the shared generator (see `manualSeed`) is used.
+   */
+  static randn(dims: readonly number[], opts: { seed?: number; mean?: number; std?: number } = {}): Tensor<'float32'> {
+    const t = Tensor.zeros(dims);
+    (opts.seed === undefined ? Tensor.rng : new Rng(opts.seed)).fillNormal(t.data, opts.mean ?? 0, opts.std ?? 1);
+    return t;
+  }
+
+  /** Uniform samples in [low, high) (default [0, 1)), float32; `{ seed }` as for randn. */
+  static rand(dims: readonly number[], opts: { seed?: number; low?: number; high?: number } = {}): Tensor<'float32'> {
+    const t = Tensor.zeros(dims);
+    (opts.seed === undefined ? Tensor.rng : new Rng(opts.seed)).fillUniform(t.data, opts.low ?? 0, opts.high ?? 1);
+    return t;
+  }
+
+  /**
+   * `Tensor.arange(5)` → [0, 1, 2, 3, 4]; `arange(start, end, step)` as torch.arange. float32 unless a dtype
+   * is given (torch picks int64 for integer arguments; here name it: `arange(5, { dtype: 'int64' })`).
+   */
+  static arange(end: number): Tensor<'float32'>;
+  static arange<D extends DType = 'float32'>(end: number, opts: { dtype: D }): Tensor<D>;
+  static arange(start: number, end: number, step?: number): Tensor<'float32'>;
+  static arange<D extends DType = 'float32'>(start: number, end: number, step: number, opts: { dtype: D }): Tensor<D>;
+  static arange(a: number, b?: number | { dtype: DType }, c?: number, d?: { dtype: DType }): Tensor {
+    const [start, end, step, dtype] = typeof b === 'number' ? [a, b, c ?? 1, d?.dtype ?? 'float32'] : [0, a, 1, b?.dtype ?? 'float32'];
+    if (![start, end, step].every(Number.isFinite) || step === 0) {
+      throw new CnnlabError('arange needs finite start, end and a non-zero step', { got: `start ${start}, end ${end}, step ${step}`, where: 'Tensor.arange' });
+    }
+    const n = Math.max(0, Math.ceil((end - start) / step));
+    const values = Array.from({ length: n }, (_, i) => start + i * step);
+    return new Tensor(dtype, dtype === 'int64' ? values.map((v) => BigInt(Math.trunc(v))) : values, [n]);
+  }
+
+  /**
+   * From nested arrays, as torch.tensor(list): `Tensor.from([[1, 2], [3, 4]])` is float32 [2, 2];
+   * bigints make int64, booleans bool; a dtype may be named. Ragged arrays are a ShapeError.
+   */
+  static from(data: NestedArray<number>): Tensor<'float32'>;
+  static from(data: NestedArray<bigint>): Tensor<'int64'>;
+  static from(data: NestedArray<boolean>): Tensor<'bool'>;
+  static from<D extends DType>(data: NestedArray<number | bigint | boolean>, dtype: D): Tensor<D>;
+  static from(data: NestedArray<Scalar>, dtype?: DType): Tensor {
+    const { dims, values } = flattenNested(data);
+    const kind = values.length ? typeof values[0] : 'number';
+    const dt: DType = dtype ?? (kind === 'bigint' ? 'int64' : kind === 'boolean' ? 'bool' : 'float32');
+    const nums = dt === 'int64' ? values.map((v) => (typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v))))) : values.map(Number);
+    return new Tensor(dt, nums as number[] | bigint[], dims);
   }
   static fromArray(data: readonly number[], dims?: readonly number[]): Tensor<'float32'> {
     return new Tensor('float32', Float32Array.from(data), dims ?? [data.length]);

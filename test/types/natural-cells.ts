@@ -2,7 +2,8 @@
  * Type-level tests (checked by `tsc -p tsconfig.test.json`, never run): notebook cells written the
  * natural way must type-check without casts. Each `// @ts-expect-error` line must stay an error.
  */
-import { det, Session, Tensor, zoo } from '../../src';
+import { det, nn, Session, Tensor, zoo } from '../../src';
+import type { SymTensor } from '../../src/nn/trace';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 function assertType<T extends true>(_ok?: T): void { /* type-level only */ }
@@ -50,4 +51,26 @@ export function detectionCells(gt: det.GtInput, dt: det.DtInput): void {
   const either = det.evaluate(gt, dt, { style });
   assertType<Equal<typeof either, det.CocoResult | det.VocResult>>();
   void ap; void ap2; void m;
+}
+
+export function factoryCells(): void {
+  const x = Tensor.randn([1, 3, 224, 224], { seed: 0 });
+  const m: number = Math.max(...x.data);
+  assertType<Equal<typeof x, Tensor<'float32'>>>();
+  assertType<Equal<ReturnType<typeof Tensor.zeros<'int64'>>, Tensor<'int64'>>>();
+  const z = Tensor.zeros([2, 2]);
+  assertType<Equal<typeof z.data, Float32Array>>();
+  const i = Tensor.arange(4, { dtype: 'int64' });
+  assertType<Equal<typeof i.data, BigInt64Array>>();
+  const f = Tensor.from([[1, 2], [3, 4]]);
+  assertType<Equal<typeof f.data, Float32Array>>();
+  const o = Tensor.ones([3]);
+  void m; void o;
+}
+
+export class Custom extends nn.Module {
+  conv = new nn.Conv2d(3, 8, 3);
+  act = new nn.ReLU();
+  // children called the PyTorch way type-check
+  forward(x: SymTensor): SymTensor { return this.act(this.conv(x)); }
 }

@@ -14,7 +14,7 @@ export class Sequential extends Module {
       (modules as Module[]).forEach((m, i) => { self[String(i)] = m; });
     }
   }
-  get length(): number { return this.namedChildren().length; }
+  override get length(): number { return this.namedChildren().length; }
   at(i: number): Module {
     const c = this.namedChildren();
     const m = c[i < 0 ? c.length + i : i];
@@ -39,7 +39,7 @@ export class ModuleList extends Module {
     super();
     modules.forEach((m, i) => { (this as unknown as Record<string, Module>)[String(i)] = m; });
   }
-  get length(): number { return this.namedChildren().length; }
+  override get length(): number { return this.namedChildren().length; }
   at(i: number): Module { return this.namedChildren()[i][1]; }
   forward(): SymTensor { throw new CnnlabError('ModuleList has no forward; iterate its modules'); }
 }
