@@ -7,7 +7,7 @@ import { MaxPool2d, AdaptiveAvgPool2d } from '../nn/layers/pooling';
 import { Linear, Dropout } from '../nn/layers/linear';
 import { Sequential } from '../nn/layers/container';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, oneOf, PaperRef } from './registry';
 
 export interface AlexNetOptions {
   numClasses?: number;
@@ -55,15 +55,16 @@ export const ALEXNET_PAPER: PaperRef = {
   url: 'https://papers.nips.cc/paper/2012/hash/c399862d3b9d6b76c8436e924a68c45b-Abstract.html',
 };
 
-register(
-  { name: 'alexnet', family: 'alexnet', paper: ALEXNET_PAPER, inputSize: [3, 224, 224],
-    reported: { params: 61_100_840, gmacs_torchvision: 0.714, params_paper: '60 M', top1_error_paper: 37.5, top5_error_paper: 17.0 },
-    options: {
-      groups: { allowed: [1, 2], default: 1, doc: "1: torchvision's single tower; 2: the paper's two-GPU grouped conv2/conv4/conv5" },
-      numClasses: { default: 1000 },
-    },
-    description: "AlexNet (torchvision's 64-192-384-256-256 variant of the one-weird-trick paper; `groups: 2` splits conv2/4/5 across two towers)" },
-  (o) => new AlexNet({ groups: o.groups as 1 | 2, numClasses: o.numClasses as number }),
-);
-
-export const alexnet = (o: AlexNetOptions = {}) => new AlexNet(o);
+export const { alexnet } = registerFamily({
+  family: 'alexnet', paper: ALEXNET_PAPER, inputSize: [3, 224, 224],
+  options: {
+    groups: oneOf([1, 2], 1, "1: torchvision's single tower; 2: the paper's two-GPU grouped conv2/conv4/conv5"),
+    numClasses: numClassesOption(1000),
+  },
+  build: (_: null, o) => new AlexNet(o),
+  variants: {
+    alexnet: { config: null,
+      reported: { params: 61_100_840, gmacs_torchvision: 0.714, params_paper: '60 M', top1_error_paper: 37.5, top5_error_paper: 17.0 },
+      description: "AlexNet (torchvision's 64-192-384-256-256 variant of the one-weird-trick paper; `groups: 2` splits conv2/4/5 across two towers)" },
+  },
+});

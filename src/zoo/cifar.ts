@@ -10,7 +10,7 @@ import { Sequential } from '../nn/layers/container';
 import { conv1x1, conv3x3 } from '../nn/blocks/resnet';
 import { SymTensor } from '../nn/trace';
 import { RESNET_PAPER } from './resnet';
-import { register, OptionSpec } from './registry';
+import { registerFamily, numClassesOption, oneOf } from './registry';
 
 /**
  * Shortcut options of the ResNet paper (§3.3): 'A' zero-padding identity shortcuts for increasing dimensions (no
@@ -124,40 +124,33 @@ export class CifarResNet extends Module {
 }
 
 /** Table 6 of the ResNet paper: params (M) and CIFAR-10 test error (%) of the residual nets (option A). */
-const TABLE6: Record<number, [number, number]> = { 20: [0.27, 8.75], 32: [0.46, 7.51], 44: [0.66, 7.17], 56: [0.85, 6.97], 110: [1.7, 6.43] };
+const TABLE6 = { 20: [0.27, 8.75], 32: [0.46, 7.51], 44: [0.66, 7.17], 56: [0.85, 6.97], 110: [1.7, 6.43] } as const;
 
-const numClasses: OptionSpec = { default: 10, doc: 'number of classes (CIFAR-10: 10)' };
-for (const depth of [20, 32, 44, 56, 110]) {
-  const [pm, err] = TABLE6[depth];
-  const check = (o: Record<string, unknown>, name: string) => {
-    if (!Number.isInteger(o.numClasses) || (o.numClasses as number) < 1) throw new ConfigError('numClasses must be a positive integer', { got: String(o.numClasses), where: name });
-    return o.numClasses as number;
-  };
-  register(
-    { name: `resnet${depth}`, family: 'cifar', paper: RESNET_PAPER, inputSize: [3, 32, 32],
-      reported: { params_m: pm, cifar10_error: err, layers: depth, n: (depth - 2) / 6, table: 'Table 6' },
-      options: { shortcut: { allowed: ['A', 'B', 'C'], default: 'A', doc: "'A' zero-padding (paper's CIFAR nets), 'B' projections where dimensions increase, 'C' all projections" }, numClasses },
-      description: `CIFAR ResNet-${depth} (paper §4.2): 6n+2 layers with n = ${(depth - 2) / 6}, 16/32/64 filters, any input size` },
-    (o) => new CifarResNet(depth, true, { shortcut: o.shortcut as CifarShortcut, numClasses: check(o, `resnet${depth}`) }),
-  );
-  register(
-    { name: `plain${depth}`, family: 'cifar', paper: RESNET_PAPER, inputSize: [3, 32, 32],
-      reported: { layers: depth, n: (depth - 2) / 6, figure: 'Fig. 6 (left)' },
-      options: { numClasses },
-      description: `CIFAR plain net, ${depth} layers (paper §4.2, Fig. 6): the ResNet without shortcuts` },
-    (o) => new CifarResNet(depth, false, { numClasses: check(o, `plain${depth}`) }),
-  );
-}
+const residual = (depth: keyof typeof TABLE6) => ({
+  config: { depth, residual: true },
+  reported: { params_m: TABLE6[depth][0], cifar10_error: TABLE6[depth][1], layers: depth, n: (depth - 2) / 6, table: 'Table 6' },
+  description: `CIFAR ResNet-${depth} (paper §4.2): 6n+2 layers with n = ${(depth - 2) / 6}, 16/32/64 filters, any input size`,
+});
+const plain = (depth: number) => ({
+  config: { depth, residual: false }, options: ['numClasses'] as const,
+  reported: { layers: depth, n: (depth - 2) / 6, figure: 'Fig. 6 (left)' },
+  description: `CIFAR plain net, ${depth} layers (paper §4.2, Fig. 6): the ResNet without shortcuts`,
+});
 
+/** The ResNet paper's CIFAR-10 nets (§4.2): residual (Table 6) and plain (Fig. 6) at 20–110 layers. */
+export const { resnet20, resnet32, resnet44, resnet56, resnet110, plain20, plain32, plain44, plain56, plain110 } = registerFamily({
+  family: 'cifar', paper: RESNET_PAPER, inputSize: [3, 32, 32],
+  options: {
+    shortcut: oneOf(['A', 'B', 'C'], 'A', "'A' zero-padding (paper's CIFAR nets), 'B' projections where dimensions increase, 'C' all projections"),
+    numClasses: numClassesOption(10, 'number of classes (CIFAR-10: 10)'),
+  },
+  build: (c: { depth: number; residual: boolean }, o) => new CifarResNet(c.depth, c.residual, c.residual ? o : { numClasses: o.numClasses }),
+  variants: {
+    resnet20: residual(20), resnet32: residual(32), resnet44: residual(44), resnet56: residual(56), resnet110: residual(110),
+    plain20: plain(20), plain32: plain(32), plain44: plain(44), plain56: plain(56), plain110: plain(110),
+  },
+});
+
+/** Any depth 6n+2 (the general class, as torchvision's `ResNet(block, layers)`; the registered models above are checked). */
 export const cifarResnet = (depth: number, o: CifarResNetOptions = {}) => new CifarResNet(depth, true, o);
 export const cifarPlain = (depth: number, o: Omit<CifarResNetOptions, 'shortcut'> = {}) => new CifarResNet(depth, false, o);
-export const resnet20 = (o: CifarResNetOptions = {}) => cifarResnet(20, o);
-export const resnet32 = (o: CifarResNetOptions = {}) => cifarResnet(32, o);
-export const resnet44 = (o: CifarResNetOptions = {}) => cifarResnet(44, o);
-export const resnet56 = (o: CifarResNetOptions = {}) => cifarResnet(56, o);
-export const resnet110 = (o: CifarResNetOptions = {}) => cifarResnet(110, o);
-export const plain20 = (o: Omit<CifarResNetOptions, 'shortcut'> = {}) => cifarPlain(20, o);
-export const plain32 = (o: Omit<CifarResNetOptions, 'shortcut'> = {}) => cifarPlain(32, o);
-export const plain44 = (o: Omit<CifarResNetOptions, 'shortcut'> = {}) => cifarPlain(44, o);
-export const plain56 = (o: Omit<CifarResNetOptions, 'shortcut'> = {}) => cifarPlain(56, o);
-export const plain110 = (o: Omit<CifarResNetOptions, 'shortcut'> = {}) => cifarPlain(110, o);

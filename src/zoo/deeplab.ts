@@ -33,7 +33,7 @@ import { ResNet } from './resnet';
 import { Xception } from './xception';
 import { XceptionBlock } from '../nn/blocks/xception';
 import { SeparableConv2d } from '../nn/layers/separable';
-import { register, PaperRef, OptionSpec } from './registry';
+import { registerFamily, numClassesOption, oneOf, flag, PaperRef } from './registry';
 
 export const DEEPLABV3_PAPER: PaperRef = {
   title: 'Rethinking Atrous Convolution for Semantic Image Segmentation',
@@ -186,27 +186,8 @@ export class SegmentationModel extends Module {
   }
 }
 
-export interface DeepLabV3Options {
-  numClasses?: number;
-  outputStride?: OutputStride;
-  auxLoss?: boolean;
-}
-
 const DEPTH_LAYERS: Record<50 | 101, number[]> = { 50: [3, 4, 6, 3], 101: [3, 4, 23, 3] };
 
-export function deeplabv3Resnet(depth: 50 | 101, o: DeepLabV3Options = {}): SegmentationModel {
-  const os = o.outputStride ?? 8;
-  const classes = checkClasses(o.numClasses ?? 21, `deeplabv3_resnet${depth}`);
-  const backbone = new ResNetBackbone(DEPTH_LAYERS[depth], os);
-  return new SegmentationModel(backbone, new DeepLabHead(2048, classes, ASPP_RATES[os]), o.auxLoss ? new FCNHead(1024, classes) : null, 'DeepLabV3');
-}
-export const deeplabv3Resnet50 = (o: DeepLabV3Options = {}) => deeplabv3Resnet(50, o);
-export const deeplabv3Resnet101 = (o: DeepLabV3Options = {}) => deeplabv3Resnet(101, o);
-
-export function checkClasses(v: unknown, where: string): number {
-  if (!Number.isInteger(v) || (v as number) < 1) throw new ConfigError('numClasses must be a positive integer', { expected: 'an integer ≥ 1 (21 for PASCAL VOC)', got: String(v), where });
-  return v as number;
-}
 
 /** DeepLab v3+ decoder head (VainF's DeepLabHeadV3Plus names; `decoderConvs` 3×3 convs as in the paper's Table 3). */
 export class DeepLabHeadV3Plus extends Module {
@@ -246,60 +227,51 @@ export class DeepLabV3Plus extends Module {
 }
 
 export type DeepLabV3PlusBackbone = 'resnet50' | 'resnet101' | 'xception';
-export interface DeepLabV3PlusOptions {
-  backbone?: DeepLabV3PlusBackbone;
-  numClasses?: number;
-  outputStride?: OutputStride;
-  decoderConvs?: 1 | 2;
-}
 
 /** Backbone factories for DeepLab v3+. */
-export const DEEPLABV3PLUS_BACKBONES: Record<string, (os: OutputStride) => SegBackbone> = {
+export const DEEPLABV3PLUS_BACKBONES: Record<DeepLabV3PlusBackbone, (os: OutputStride) => SegBackbone> = {
   resnet50: (os) => new ResNetBackbone(DEPTH_LAYERS[50], os),
   resnet101: (os) => new ResNetBackbone(DEPTH_LAYERS[101], os),
   xception: (os) => new XceptionBackbone(os),
 };
 
-export function deeplabv3plus(o: DeepLabV3PlusOptions = {}): DeepLabV3Plus {
-  const name = o.backbone ?? 'resnet101';
-  const make = DEEPLABV3PLUS_BACKBONES[name];
-  if (!make) throw new ConfigError('unknown DeepLab v3+ backbone', { expected: `one of ${Object.keys(DEEPLABV3PLUS_BACKBONES).join(', ')}`, got: String(name), where: 'deeplabv3plus.backbone' });
-  const os = o.outputStride ?? 16;
-  dilationFor(os);
-  const dc = o.decoderConvs ?? 2;
-  if (dc !== 1 && dc !== 2) throw new ConfigError('decoderConvs must be 1 or 2', { expected: 'one of 1, 2', got: String(dc), where: 'deeplabv3plus.decoderConvs' });
-  return new DeepLabV3Plus(make(os), checkClasses(o.numClasses ?? 21, 'deeplabv3plus'), os, dc);
-}
+const v3 = (depth: 50 | 101, reported: Record<string, number | string>) => ({
+  config: depth,
+  reported: { ...reported, miou_voc_test_paper: 85.7, note: 'torchvision numbers: COCO-trained weights on the 20 VOC classes, 520×520, with aux head; paper: JFT-pretrained ResNet-101, VOC 2012 test' },
+  description: `DeepLab v3 with a dilated ResNet-${depth} backbone, ASPP with image pooling; logits upsampled to the input size`,
+});
 
-const numClassesOption: OptionSpec = { default: 21, doc: 'number of classes (21: PASCAL VOC with background)' };
-const auxOption: OptionSpec = { allowed: [false, true], default: false, doc: "torchvision's aux_loss: an FCNHead(1024) on layer3 as a second output `aux`" };
+/** DeepLab v3 as torchvision's `deeplabv3_resnet50/101` (state-dict keys `backbone.*`, `classifier.*`, `aux_classifier.*`). */
+export const { deeplabv3Resnet50, deeplabv3Resnet101 } = registerFamily({
+  family: 'deeplab', paper: DEEPLABV3_PAPER, inputSize: [3, 520, 520],
+  options: {
+    outputStride: oneOf([8, 16], 8, 'output stride: 8 (torchvision; layer3+4 dilated, ASPP rates 12/24/36) or 16 (layer4 dilated, rates 6/12/18)'),
+    numClasses: numClassesOption(21, 'number of classes (21: PASCAL VOC with background)'),
+    auxLoss: flag(false, "torchvision's aux_loss: an FCNHead(1024) on layer3 as a second output `aux`"),
+  },
+  build: (depth: 50 | 101, o) => new SegmentationModel(new ResNetBackbone(DEPTH_LAYERS[depth], o.outputStride),
+    new DeepLabHead(2048, o.numClasses, ASPP_RATES[o.outputStride]), o.auxLoss ? new FCNHead(1024, o.numClasses) : null, 'DeepLabV3'),
+  variants: {
+    deeplabv3_resnet50: v3(50, { params: 39_638_869, params_with_aux_torchvision: 42_004_074, gflops_torchvision: 178.72, miou_coco_voc_torchvision: 66.4, pixel_acc_torchvision: 92.4 }),
+    deeplabv3_resnet101: v3(101, { params: 58_630_997, params_with_aux_torchvision: 60_996_202, gflops_torchvision: 258.74, miou_coco_voc_torchvision: 67.4, pixel_acc_torchvision: 92.4 }),
+  },
+});
 
-const V3: [50 | 101, Record<string, number | string>][] = [
-  [50, { params: 39_638_869, params_with_aux_torchvision: 42_004_074, gflops_torchvision: 178.72, miou_coco_voc_torchvision: 66.4, pixel_acc_torchvision: 92.4 }],
-  [101, { params: 58_630_997, params_with_aux_torchvision: 60_996_202, gflops_torchvision: 258.74, miou_coco_voc_torchvision: 67.4, pixel_acc_torchvision: 92.4 }],
-];
-for (const [depth, reported] of V3) {
-  register(
-    { name: `deeplabv3_resnet${depth}`, family: 'deeplab', paper: DEEPLABV3_PAPER, inputSize: [3, 520, 520],
-      reported: { ...reported, miou_voc_test_paper: 85.7, note: 'torchvision numbers: COCO-trained weights on the 20 VOC classes, 520×520, with aux head; paper: JFT-pretrained ResNet-101, VOC 2012 test' },
-      options: {
-        outputStride: { allowed: [8, 16], default: 8, doc: 'output stride: 8 (torchvision; layer3+4 dilated, ASPP rates 12/24/36) or 16 (layer4 dilated, rates 6/12/18)' },
-        numClasses: numClassesOption, auxLoss: auxOption,
-      },
-      description: `DeepLab v3 with a dilated ResNet-${depth} backbone, ASPP with image pooling; logits upsampled to the input size` },
-    (o) => deeplabv3Resnet(depth, { outputStride: o.outputStride as OutputStride, numClasses: o.numClasses as number, auxLoss: o.auxLoss as boolean }),
-  );
-}
-
-register(
-  { name: 'deeplabv3plus', family: 'deeplab', paper: DEEPLABV3PLUS_PAPER, inputSize: [3, 512, 512],
-    reported: { miou_voc_test_paper: 89.0, note: 'paper: Xception-65 backbone pretrained on COCO and JFT, VOC 2012 test' },
-    options: {
-      backbone: { allowed: ['resnet101', 'resnet50', 'xception'], default: 'resnet101', doc: 'encoder backbone (low-level features at stride 4)' },
-      outputStride: { allowed: [16, 8], default: 16, doc: 'encoder output stride (ASPP rates 6/12/18 at 16, 12/24/36 at 8; 16 only with xception)' },
-      decoderConvs: { allowed: [2, 1], default: 2, doc: "3×3 convs in the decoder: 2 as the paper's Table 3, 1 as VainF's DeepLabV3Plus-Pytorch" },
-      numClasses: numClassesOption,
-    },
-    description: 'DeepLab v3+: DeepLab v3 encoder + decoder with 48-channel low-level features, ×4 + ×4 bilinear upsampling' },
-  (o) => deeplabv3plus({ backbone: o.backbone as DeepLabV3PlusBackbone, outputStride: o.outputStride as OutputStride, decoderConvs: o.decoderConvs as 1 | 2, numClasses: o.numClasses as number }),
-);
+export const { deeplabv3plus } = registerFamily({
+  family: 'deeplab', paper: DEEPLABV3PLUS_PAPER, inputSize: [3, 512, 512],
+  options: {
+    backbone: oneOf(['resnet101', 'resnet50', 'xception'], 'resnet101', 'encoder backbone (low-level features at stride 4)'),
+    outputStride: oneOf([16, 8], 16, 'encoder output stride (ASPP rates 6/12/18 at 16, 12/24/36 at 8; 16 only with xception)'),
+    decoderConvs: oneOf([2, 1], 2, "3×3 convs in the decoder: 2 as the paper's Table 3, 1 as VainF's DeepLabV3Plus-Pytorch"),
+    numClasses: numClassesOption(21, 'number of classes (21: PASCAL VOC with background)'),
+  },
+  build: (_: null, o) => {
+    dilationFor(o.outputStride);
+    return new DeepLabV3Plus(DEEPLABV3PLUS_BACKBONES[o.backbone](o.outputStride), o.numClasses, o.outputStride, o.decoderConvs);
+  },
+  variants: {
+    deeplabv3plus: { config: null,
+      reported: { miou_voc_test_paper: 89.0, note: 'paper: Xception-65 backbone pretrained on COCO and JFT, VOC 2012 test' },
+      description: 'DeepLab v3+: DeepLab v3 encoder + decoder with 48-channel low-level features, ×4 + ×4 bilinear upsampling' },
+  },
+});

@@ -14,7 +14,7 @@ import { Bottleneck } from '../nn/blocks/resnet';
 import { DeformConv2dPack } from '../nn/layers/deform';
 import { Sequential } from '../nn/layers/container';
 import { ResNet, BlockClass, RESNET_PAPER } from './resnet';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, oneOf, PaperRef } from './registry';
 
 export const DCN_PAPER: PaperRef = {
   title: 'Deformable Convolutional Networks',
@@ -23,10 +23,6 @@ export const DCN_PAPER: PaperRef = {
 };
 
 export type DcnStages = 'c3-c5' | 'c5';
-export interface ResNetDcnOptions {
-  numClasses?: number;
-  dcnStages?: DcnStages;
-}
 
 /** Replaces the 3×3 conv of each bottleneck in the given stages by a DeformConv2dPack of the same geometry. */
 export function deformStages(net: ResNet, stages: readonly ('layer1' | 'layer2' | 'layer3' | 'layer4')[]): ResNet {
@@ -43,18 +39,19 @@ export function deformStages(net: ResNet, stages: readonly ('layer1' | 'layer2' 
   return net;
 }
 
-export function resnet50Dcn(o: ResNetDcnOptions = {}): ResNet {
-  const net = new ResNet(Bottleneck as BlockClass, [3, 4, 6, 3], { numClasses: o.numClasses ?? 1000 });
-  return deformStages(net, (o.dcnStages ?? 'c3-c5') === 'c5' ? ['layer4'] : ['layer2', 'layer3', 'layer4']);
-}
-
-register(
-  { name: 'resnet50_dcn', family: 'resnet', paper: DCN_PAPER, inputSize: [3, 224, 224],
-    reported: { params: 26_137_874, params_c5: 25_805_918, base: `${RESNET_PAPER.citation} ResNet-50 (25,557,032 params) + offset convs` },
-    options: {
-      dcnStages: { allowed: ['c3-c5', 'c5'], default: 'c3-c5', doc: "stages with deformable 3×3 convs: 'c3-c5' (DCNv2 / mmdetection) or 'c5' (Dai et al. 2017's default)" },
-      numClasses: { default: 1000, doc: 'number of classes of the fc layer' },
-    },
-    description: 'ResNet-50 with deformable 3×3 convs (offsets from zero-initialised convs) in conv3–conv5' },
-  (o) => resnet50Dcn({ dcnStages: o.dcnStages as DcnStages, numClasses: o.numClasses as number }),
-);
+export const { resnet50Dcn } = registerFamily({
+  family: 'resnet', paper: DCN_PAPER, inputSize: [3, 224, 224],
+  options: {
+    dcnStages: oneOf(['c3-c5', 'c5'], 'c3-c5', "stages with deformable 3×3 convs: 'c3-c5' (DCNv2 / mmdetection) or 'c5' (Dai et al. 2017's default)"),
+    numClasses: numClassesOption(1000),
+  },
+  build: (_: null, o) => {
+    const net = new ResNet(Bottleneck as BlockClass, [3, 4, 6, 3], { numClasses: o.numClasses });
+    return deformStages(net, o.dcnStages === 'c5' ? ['layer4'] : ['layer2', 'layer3', 'layer4']);
+  },
+  variants: {
+    resnet50_dcn: { config: null,
+      reported: { params: 26_137_874, params_c5: 25_805_918, base: `${RESNET_PAPER.citation} ResNet-50 (25,557,032 params) + offset convs` },
+      description: 'ResNet-50 with deformable 3×3 convs (offsets from zero-initialised convs) in conv3–conv5' },
+  },
+});

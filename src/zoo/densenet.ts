@@ -9,7 +9,7 @@ import { Linear } from '../nn/layers/linear';
 import { Sequential } from '../nn/layers/container';
 import { DenseBlock, Transition, compressedChannels } from '../nn/blocks/densenet';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, oneOf, value, PaperRef } from './registry';
 
 export interface DenseNetOptions {
   /** k, the growth rate (32 for densenet121/169/201, 48 for densenet161) */
@@ -74,29 +74,25 @@ export const DENSENET_PAPER: PaperRef = {
   citation: 'Huang et al., CVPR 2017', url: 'https://arxiv.org/abs/1608.06993',
 };
 
-// name, growth rate, blocks, init features, torchvision params, torchvision GMACs, paper top-1 error (single crop, Table 3; 161 is not in it)
-const VARIANTS: [string, number, number[], number, number, number, number | null][] = [
-  ['densenet121', 32, [6, 12, 24, 16], 64, 7_978_856, 2.834, 25.02],
-  ['densenet161', 48, [6, 12, 36, 24], 96, 28_681_000, 7.728, null],
-  ['densenet169', 32, [6, 12, 32, 32], 64, 14_149_480, 3.36, 23.80],
-  ['densenet201', 32, [6, 12, 48, 32], 64, 20_013_928, 4.291, 22.58],
-];
+/** growth rate, blocks, init features, torchvision params and GMACs, paper top-1 error (single crop, Table 3; 161 is not in it) */
+const row = (depth: number, k: number, blocks: number[], init: number, params: number, gmacs: number, err: number | null) => ({
+  config: { growthRate: k, blockConfig: blocks, numInitFeatures: init },
+  reported: { params, gmacs_torchvision: gmacs, ...(err === null ? {} : { top1_error_paper_single_crop: err }), growth_rate: k, blocks: blocks.join('-') },
+  description: `DenseNet-BC-${depth} (k = ${k}, blocks ${blocks.join('-')})`,
+});
 
-for (const [name, k, blocks, init, params, gmacs, err] of VARIANTS) {
-  register(
-    { name, family: 'densenet', paper: DENSENET_PAPER, inputSize: [3, 224, 224],
-      reported: { params, gmacs_torchvision: gmacs, ...(err === null ? {} : { top1_error_paper_single_crop: err }), growth_rate: k, blocks: blocks.join('-') },
-      options: {
-        bottleneck: { allowed: [true, false], default: true, doc: 'DenseNet-B 1×1 bottleneck (4k channels) in every layer' },
-        compression: { default: 0.5, doc: 'θ of the transition layers, 0 < θ ≤ 1 (DenseNet-C: 0.5)' },
-        numClasses: { default: 1000 },
-      },
-      description: `DenseNet-BC-${name.slice(8)} (k = ${k}, blocks ${blocks.join('-')})` },
-    (o) => new DenseNet({ growthRate: k, blockConfig: blocks, numInitFeatures: init, bottleneck: o.bottleneck as boolean, compression: o.compression as number, numClasses: o.numClasses as number }),
-  );
-}
-
-export const densenet121 = (o: DenseNetOptions = {}) => new DenseNet({ growthRate: 32, blockConfig: [6, 12, 24, 16], numInitFeatures: 64, ...o });
-export const densenet161 = (o: DenseNetOptions = {}) => new DenseNet({ growthRate: 48, blockConfig: [6, 12, 36, 24], numInitFeatures: 96, ...o });
-export const densenet169 = (o: DenseNetOptions = {}) => new DenseNet({ growthRate: 32, blockConfig: [6, 12, 32, 32], numInitFeatures: 64, ...o });
-export const densenet201 = (o: DenseNetOptions = {}) => new DenseNet({ growthRate: 32, blockConfig: [6, 12, 48, 32], numInitFeatures: 64, ...o });
+export const { densenet121, densenet161, densenet169, densenet201 } = registerFamily({
+  family: 'densenet', paper: DENSENET_PAPER, inputSize: [3, 224, 224],
+  options: {
+    bottleneck: oneOf([true, false], true, 'DenseNet-B 1×1 bottleneck (4k channels) in every layer'),
+    compression: value(0.5, 'θ of the transition layers, 0 < θ ≤ 1 (DenseNet-C: 0.5)'),
+    numClasses: numClassesOption(1000),
+  },
+  build: (c: Pick<DenseNetOptions, 'growthRate' | 'blockConfig' | 'numInitFeatures'>, o) => new DenseNet({ ...c, ...o }),
+  variants: {
+    densenet121: row(121, 32, [6, 12, 24, 16], 64, 7_978_856, 2.834, 25.02),
+    densenet161: row(161, 48, [6, 12, 36, 24], 96, 28_681_000, 7.728, null),
+    densenet169: row(169, 32, [6, 12, 32, 32], 64, 14_149_480, 3.36, 23.80),
+    densenet201: row(201, 32, [6, 12, 48, 32], 64, 20_013_928, 4.291, 22.58),
+  },
+});

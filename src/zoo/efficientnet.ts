@@ -8,7 +8,7 @@ import { AdaptiveAvgPool2d } from '../nn/layers/pooling';
 import { convNormAct } from '../nn/blocks/conv-norm-act';
 import { MBConv, adjustChannels, adjustDepth } from '../nn/blocks/efficientnet';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, PaperRef } from './registry';
 
 export const EFFICIENTNET_PAPER: PaperRef = {
   title: 'EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks',
@@ -99,40 +99,34 @@ export const EFFICIENTNET_VARIANTS = VARIANTS.map(([widthMult, depthMult, resolu
   name: `efficientnet_b${i}`, widthMult, depthMult, resolution, dropout, eps,
 }));
 
-function checkClasses(v: unknown, name: string): number {
-  if (!Number.isInteger(v) || (v as number) < 1) throw new ConfigError('numClasses must be a positive integer', { got: String(v), where: name });
-  return v as number;
-}
-
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
-VARIANTS.forEach(([widthMult, depthMult, resolution, dropout, eps, rep], i) => {
-  const name = `efficientnet_b${i}`;
+/** Row i of torchvision's b0–b7 table: the builder's configuration and the reported numbers with the compound-scaling view. */
+function row(i: number) {
+  const [widthMult, depthMult, resolution, dropout, eps, rep] = VARIANTS[i];
   const phi = round3(Math.log(resolution / 224) / Math.log(COMPOUND.gamma));
   const c = compoundScaling(phi);
-  const reported: Record<string, number | string> = {
-    ...rep, alpha: COMPOUND.alpha, beta: COMPOUND.beta, gamma: COMPOUND.gamma, widthMult, depthMult, resolution, dropout,
-    phi_from_resolution: phi, alpha_pow_phi: round3(c.depth), beta_pow_phi: round3(c.width),
-    compound_rule: 'depth d = α^φ, width w = β^φ, resolution r = γ^φ, s.t. α·β²·γ² ≈ 2 (α=1.2, β=1.1, γ=1.15)',
+  return {
+    config: { widthMult, depthMult, dropout, eps },
+    inputSize: [3, resolution, resolution] as [number, number, number],
+    reported: {
+      ...rep, alpha: COMPOUND.alpha, beta: COMPOUND.beta, gamma: COMPOUND.gamma, widthMult, depthMult, resolution, dropout,
+      phi_from_resolution: phi, alpha_pow_phi: round3(c.depth), beta_pow_phi: round3(c.width),
+      compound_rule: 'depth d = α^φ, width w = β^φ, resolution r = γ^φ, s.t. α·β²·γ² ≈ 2 (α=1.2, β=1.1, γ=1.15)',
+    },
+    description: `EfficientNet-B${i}: compound scaling of B0 (α=1.2 depth, β=1.1 width, γ=1.15 resolution per unit φ; ` +
+      `α·β²·γ² ≈ 2) — torchvision's width ×${widthMult}, depth ×${depthMult}, resolution ${resolution} (φ ≈ ${phi} by γ^φ·224)`,
   };
-  register(
-    { name, family: 'efficientnet', paper: EFFICIENTNET_PAPER, inputSize: [3, resolution, resolution], reported,
-      options: { numClasses: { default: 1000, doc: 'number of classes of the classifier' } },
-      description: `EfficientNet-B${i}: compound scaling of B0 (α=1.2 depth, β=1.1 width, γ=1.15 resolution per unit φ; ` +
-        `α·β²·γ² ≈ 2) — torchvision's width ×${widthMult}, depth ×${depthMult}, resolution ${resolution} (φ ≈ ${phi} by γ^φ·224)` },
-    (o) => new EfficientNet({ widthMult, depthMult, dropout, eps, numClasses: checkClasses(o.numClasses, name) }),
-  );
-});
+}
 
-const builder = (i: number) => (o: Omit<EfficientNetOptions, 'widthMult' | 'depthMult'> = {}) => {
-  const v = EFFICIENTNET_VARIANTS[i];
-  return new EfficientNet({ widthMult: v.widthMult, depthMult: v.depthMult, dropout: v.dropout, eps: v.eps, ...o });
-};
-export const efficientnetB0 = builder(0);
-export const efficientnetB1 = builder(1);
-export const efficientnetB2 = builder(2);
-export const efficientnetB3 = builder(3);
-export const efficientnetB4 = builder(4);
-export const efficientnetB5 = builder(5);
-export const efficientnetB6 = builder(6);
-export const efficientnetB7 = builder(7);
+export const {
+  efficientnetB0, efficientnetB1, efficientnetB2, efficientnetB3, efficientnetB4, efficientnetB5, efficientnetB6, efficientnetB7,
+} = registerFamily({
+  family: 'efficientnet', paper: EFFICIENTNET_PAPER, inputSize: [3, 224, 224],
+  options: { numClasses: numClassesOption(1000, 'number of classes of the classifier') },
+  build: (c: Pick<EfficientNetOptions, 'widthMult' | 'depthMult' | 'dropout' | 'eps'>, o) => new EfficientNet({ ...c, ...o }),
+  variants: {
+    efficientnet_b0: row(0), efficientnet_b1: row(1), efficientnet_b2: row(2), efficientnet_b3: row(3),
+    efficientnet_b4: row(4), efficientnet_b5: row(5), efficientnet_b6: row(6), efficientnet_b7: row(7),
+  },
+});

@@ -20,8 +20,7 @@ import { RoIPool } from '../nn/layers/roi';
 import * as F from '../nn/functional';
 import { SymTensor } from '../nn/trace';
 import { VGG_CFGS, makeVggLayers } from './vgg';
-import { checkClasses } from './deeplab';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, PaperRef } from './registry';
 
 export const FAST_RCNN_PAPER: PaperRef = {
   title: 'Fast R-CNN', authors: 'Ross Girshick', year: 2015, citation: 'Girshick, ICCV 2015',
@@ -44,7 +43,7 @@ export class FastRCNN extends Module {
   bbox_pred: Linear;
   constructor(o: FastRCNNOptions = {}) {
     super();
-    const classes = checkClasses(o.numClasses ?? 21, 'fast_rcnn_vgg16');
+    const classes = o.numClasses ?? 21;
     const r = o.roiSize ?? 7;
     const vgg = makeVggLayers(VGG_CFGS.D);
     // VGG16's features without the final max pool (index 30): conv5_3 + ReLU at stride 16
@@ -69,13 +68,14 @@ export class FastRCNN extends Module {
   }
 }
 
-export const fastRcnnVgg16 = (o: FastRCNNOptions = {}) => new FastRCNN(o);
-
-register(
-  { name: 'fast_rcnn_vgg16', family: 'fast_rcnn', paper: FAST_RCNN_PAPER, inputSize: [3, 600, 800],
-    reported: { params: 134_690_729, map_voc07_test_paper: 66.9, map_voc07_test_07plus12_paper: 70.0,
-      note: 'inputs image [N,3,H,W] (paper: shorter side 600) and rois [R,5]; traced with the image alone, one whole-image RoI' },
-    options: { numClasses: { default: 21, doc: 'object classes + background (21: PASCAL VOC)' } },
-    description: 'Fast R-CNN: VGG16 conv trunk, RoIPool 7×7 (1/16), fc6/fc7, cls_score and bbox_pred heads' },
-  (o) => new FastRCNN({ numClasses: o.numClasses as number }),
-);
+export const { fastRcnnVgg16 } = registerFamily({
+  family: 'fast_rcnn', paper: FAST_RCNN_PAPER, inputSize: [3, 600, 800],
+  options: { numClasses: numClassesOption(21, 'object classes + background (21: PASCAL VOC)') },
+  build: (_: null, o) => new FastRCNN(o),
+  variants: {
+    fast_rcnn_vgg16: { config: null,
+      reported: { params: 134_690_729, map_voc07_test_paper: 66.9, map_voc07_test_07plus12_paper: 70.0,
+        note: 'inputs image [N,3,H,W] (paper: shorter side 600) and rois [R,5]; traced with the image alone, one whole-image RoI' },
+      description: 'Fast R-CNN: VGG16 conv trunk, RoIPool 7×7 (1/16), fc6/fc7, cls_score and bbox_pred heads' },
+  },
+});

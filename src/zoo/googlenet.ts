@@ -5,7 +5,7 @@ import { MaxPool2d, AdaptiveAvgPool2d, LocalResponseNorm } from '../nn/layers/po
 import { Linear, Dropout } from '../nn/layers/linear';
 import { BasicConv2d, InceptionModule, GoogLeNetAux } from '../nn/blocks/inception';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, flag, PaperRef } from './registry';
 
 export interface GoogLeNetOptions {
   numClasses?: number;
@@ -106,17 +106,18 @@ export const GOOGLENET_PAPER: PaperRef = {
   year: 2015, citation: 'Szegedy et al., CVPR 2015', url: 'https://arxiv.org/abs/1409.4842',
 };
 
-register(
-  { name: 'googlenet', family: 'googlenet', paper: GOOGLENET_PAPER, inputSize: [3, 224, 224],
-    reported: { params: 6_624_904, params_aux: 13_004_888, gmacs_torchvision: 1.498, gmacs_budget_paper: 1.5, top5_error_paper: 6.67 },
-    options: {
-      auxLogits: { allowed: [false, true], default: false, doc: 'add the two auxiliary classifiers (graph outputs output, aux1, aux2)' },
-      paper: { allowed: [false, true], default: false, doc: "the paper's net: 5×5 third branch, LRN, no BatchNorm (torchvision: 3×3 + BN)" },
-      transformInput: { allowed: [false, true], default: false, doc: "torchvision's transform_input (set it for the ported Google weights)" },
-      numClasses: { default: 1000 },
-    },
-    description: 'GoogLeNet / Inception v1 (Table 1 of the paper; torchvision layout by default)' },
-  (o) => new GoogLeNet({ auxLogits: o.auxLogits as boolean, paper: o.paper as boolean, transformInput: o.transformInput as boolean, numClasses: o.numClasses as number }),
-);
-
-export const googlenet = (o: GoogLeNetOptions = {}) => new GoogLeNet(o);
+export const { googlenet } = registerFamily({
+  family: 'googlenet', paper: GOOGLENET_PAPER, inputSize: [3, 224, 224],
+  options: {
+    auxLogits: flag(false, 'add the two auxiliary classifiers (graph outputs output, aux1, aux2)'),
+    paper: flag(false, "the paper's net: 5×5 third branch, LRN, no BatchNorm (torchvision: 3×3 + BN)"),
+    transformInput: flag(false, "torchvision's transform_input (set it for the ported Google weights)"),
+    numClasses: numClassesOption(1000),
+  },
+  build: (_: null, o) => new GoogLeNet(o),
+  variants: {
+    googlenet: { config: null,
+      reported: { params: 6_624_904, params_aux: 13_004_888, gmacs_torchvision: 1.498, gmacs_budget_paper: 1.5, top5_error_paper: 6.67 },
+      description: 'GoogLeNet / Inception v1 (Table 1 of the paper; torchvision layout by default)' },
+  },
+});

@@ -5,7 +5,7 @@ import { Linear, Dropout } from '../nn/layers/linear';
 import { BasicConv2d, InceptionA, InceptionB, InceptionC, InceptionD, InceptionE, InceptionV3Aux } from '../nn/blocks/inception';
 import { SymTensor } from '../nn/trace';
 import { transformInput } from './googlenet';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, flag, PaperRef } from './registry';
 
 export interface Inception3Options {
   numClasses?: number;
@@ -72,16 +72,17 @@ export const INCEPTION_V3_PAPER: PaperRef = {
   citation: 'Szegedy et al., CVPR 2016', url: 'https://arxiv.org/abs/1512.00567',
 };
 
-register(
-  { name: 'inception_v3', family: 'inception', paper: INCEPTION_V3_PAPER, inputSize: [3, 299, 299],
-    reported: { params: 23_834_568, params_aux: 27_161_264, gmacs_torchvision: 5.713, gflops_paper: '5 billion multiply-adds', top1_error_paper_single_crop: 21.2 },
-    options: {
-      auxLogits: { allowed: [false, true], default: false, doc: 'add the auxiliary classifier (graph outputs output, aux)' },
-      transformInput: { allowed: [false, true], default: false, doc: "torchvision's transform_input (set it for the ported Google weights)" },
-      numClasses: { default: 1000 },
-    },
-    description: 'Inception v3 (factorised 7×7 → 1×7/7×1, efficient grid reductions; 299×299)' },
-  (o) => new Inception3({ auxLogits: o.auxLogits as boolean, transformInput: o.transformInput as boolean, numClasses: o.numClasses as number }),
-);
-
-export const inceptionV3 = (o: Inception3Options = {}) => new Inception3(o);
+export const { inceptionV3 } = registerFamily({
+  family: 'inception', paper: INCEPTION_V3_PAPER, inputSize: [3, 299, 299],
+  options: {
+    auxLogits: flag(false, 'add the auxiliary classifier (graph outputs output, aux)'),
+    transformInput: flag(false, "torchvision's transform_input (set it for the ported Google weights)"),
+    numClasses: numClassesOption(1000),
+  },
+  build: (_: null, o) => new Inception3(o),
+  variants: {
+    inception_v3: { config: null,
+      reported: { params: 23_834_568, params_aux: 27_161_264, gmacs_torchvision: 5.713, gflops_paper: '5 billion multiply-adds', top1_error_paper_single_crop: 21.2 },
+      description: 'Inception v3 (factorised 7×7 → 1×7/7×1, efficient grid reductions; 299×299)' },
+  },
+});

@@ -1,46 +1,30 @@
-// the checked builders first: they shadow the family files' unchecked ones of the same names
-export {
-  alexnet, deeplabv3Resnet101, deeplabv3Resnet50, deeplabv3plus, densenet121, densenet161, densenet169, densenet201, efficientnetB0, efficientnetB1, efficientnetB2, efficientnetB3, efficientnetB4, efficientnetB5, efficientnetB6, efficientnetB7, fastRcnnVgg16, fcnResnet50, googlenet, inceptionV3, mobilenetV1, mobilenetV2, mobilenetV3Large, mobilenetV3Small, plain110, plain20, plain32, plain44, plain56, resnet101, resnet110, resnet152, resnet18, resnet20, resnet32, resnet34, resnet44, resnet50, resnet50Dcn, resnet56, resnext101_32x8d, resnext50_32x4d, seResnet50, seResnext50_32x4d, shufflenetV1, shufflenetV2X0_5, shufflenetV2X1_0, shufflenetV2X1_5, shufflenetV2X2_0, sppnetZf5, squeezenet1_0, squeezenet1_1, vgg11, vgg11_bn, vgg11Bn, vgg13, vgg13_bn, vgg13Bn, vgg16, vgg16_bn, vgg16Bn, vgg19, vgg19_bn, vgg19Bn, wideResnet50_2, xception, squeezenet1x0, squeezenet1x1,
-} from './builders';
-import './resnet';
-import './mobilenet';
-export { register, list, info, create, inputShape, checkOptions } from './registry';
-export type { ModelInfo, PaperRef, OptionSpec, CreateOptions } from './registry';
-export * from './resnet';
-export * from './mobilenet';
-import './alexnet';
-import './vgg';
-import './googlenet';
-import './inception';
-import './squeezenet';
-import './densenet';
+/**
+ * The model zoo: a registry (`list`, `info`, `create`, `inputShape`) and one file per paper family. Each family
+ * registers its variant table where it defines the models and gets back the typed, checked builders it exports
+ * (`resnet50`, `vgg11Bn`, `mobilenetV3Large`): `zoo.resnet50(opts)` and `zoo.create('resnet50', opts)` are the
+ * same code. Builders are camelCase; the registry names them as torchvision does.
+ */
+export { register, registerFamily, list, info, create, inputShape, checkOptions, numClassesOption, oneOf, flag, value, camelCase } from './registry';
+export type {
+  ModelInfo, PaperRef, OptionSpec, OptionSpecs, OptionValues, CreateOptions, Builder, CamelCase, VariantRow, FamilySpec, FamilyBuilders,
+} from './registry';
 export * from './alexnet';
 export * from './vgg';
 export * from './googlenet';
 export * from './inception';
-export * from './squeezenet';
-export * from './densenet';
-import './senet';
-import './cifar';
-import './efficientnet';
-import './mobilenetv3';
+export * from './resnet';
 export * from './senet';
 export * from './cifar';
-export * from './efficientnet';
-export * from './mobilenetv3';
-import './mobilenetv1';
-import './shufflenet';
-import './xception';
+export * from './densenet';
+export * from './squeezenet';
 export * from './mobilenetv1';
+export * from './mobilenetv2';
+export * from './mobilenetv3';
 export * from './shufflenet';
 export * from './xception';
-import './deeplab';
-import './fcn';
+export * from './efficientnet';
 export * from './deeplab';
 export * from './fcn';
-import './fastrcnn';
-import './sppnet';
-import './deform';
 export * from './fastrcnn';
 export * from './sppnet';
 export * from './deform';

@@ -13,35 +13,9 @@ import { BatchNorm2d } from '../nn/layers/norm';
 import { Conv2d } from '../nn/layers/conv';
 import { Linear } from '../nn/layers/linear';
 import { Sequential } from '../nn/layers/container';
-import { depthwise, pointwise } from '../nn/layers/separable';
-import { makeDivisible } from '../nn/blocks/mobilenet';
+import { DepthwiseSeparableConv, MobileNetV1Activation, makeDivisible, mobilenetV1Act } from '../nn/blocks/mobilenet';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
-
-export type MobileNetV1Activation = 'relu6' | 'relu';
-const act = (x: SymTensor, a: MobileNetV1Activation) => (a === 'relu6' ? F.relu6(x) : F.relu(x));
-
-/**
- * MobileNet's depthwise-separable layer (Figure 3 right): 3×3 depthwise → BN → ReLU → 1×1 → BN → ReLU.
- * timm's `DepthwiseSeparableConv` keys (`conv_dw`, `bn1`, `conv_pw`, `bn2`).
- */
-export class DepthwiseSeparableConv extends Module {
-  conv_dw: Conv2d;
-  bn1: BatchNorm2d;
-  conv_pw: Conv2d;
-  bn2: BatchNorm2d;
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly stride: number, readonly activation: MobileNetV1Activation = 'relu6') {
-    super();
-    this.conv_dw = depthwise(inChannels, 3, { stride });
-    this.bn1 = new BatchNorm2d(inChannels);
-    this.conv_pw = pointwise(inChannels, outChannels);
-    this.bn2 = new BatchNorm2d(outChannels);
-  }
-  forward(x: SymTensor): SymTensor {
-    const y = act(this.bn1.call(this.conv_dw.call(x)), this.activation);
-    return act(this.bn2.call(this.conv_pw.call(y)), this.activation);
-  }
-}
+import { registerFamily, numClassesOption, oneOf, PaperRef } from './registry';
 
 export const MOBILENET_V1_ALPHAS = [1, 0.75, 0.5, 0.25] as const;
 export const MOBILENET_V1_RESOLUTIONS = [224, 192, 160, 128] as const;
@@ -103,7 +77,7 @@ export class MobileNetV1 extends Module {
   override get typeName(): string { return 'MobileNetV1'; }
 
   forward(x: SymTensor): SymTensor {
-    const y = this.blocks.call(act(this.bn1.call(this.conv_stem.call(x)), this.activation));
+    const y = this.blocks.call(mobilenetV1Act(this.bn1.call(this.conv_stem.call(x)), this.activation));
     return this.classifier.call(F.flatten(F.globalAvgPool(y), 1));
   }
 }
@@ -114,26 +88,27 @@ export const MOBILENET_V1_PAPER: PaperRef = {
   year: 2017, citation: 'Howard et al., arXiv 2017', url: 'https://arxiv.org/abs/1704.04861',
 };
 
-register(
-  {
-    name: 'mobilenet_v1', family: 'mobilenet', paper: MOBILENET_V1_PAPER, inputSize: [3, 224, 224],
-    reported: {
-      params: 4_231_976, mmacs: 569, top1: 70.6,
-      // Table 6 (α at 224) and Table 7 (α = 1 at lower resolutions): million mult-adds
-      mmacs_alpha0_75: 325, mmacs_alpha0_5: 149, mmacs_alpha0_25: 41,
-      mmacs_r192: 418, mmacs_r160: 290, mmacs_r128: 186,
-      names: 'timm mobilenetv1_100 (timm ≥ 1.0.9)',
-      mmacs_convention: 'conv + FC, to the nearest million; 160: the conv-only count (289.65 M) = 569·(160/224)²',
-    },
-    options: {
-      alpha: { allowed: MOBILENET_V1_ALPHAS, default: 1, doc: 'width multiplier α (Table 6)' },
-      resolution: { allowed: MOBILENET_V1_RESOLUTIONS, default: 224, doc: 'input resolution ρ·224 (Table 7)' },
-      activation: { allowed: ['relu6', 'relu'], default: 'relu6', doc: "ReLU6 as TF-slim/timm, or the paper's ReLU" },
-      numClasses: { default: 1000 },
-    },
-    description: 'MobileNet v1 (depthwise-separable convolutions, width and resolution multipliers)',
+export const { mobilenetV1 } = registerFamily({
+  family: 'mobilenet', paper: MOBILENET_V1_PAPER, inputSize: [3, 224, 224],
+  options: {
+    alpha: oneOf(MOBILENET_V1_ALPHAS, 1, 'width multiplier α (Table 6)'),
+    resolution: oneOf(MOBILENET_V1_RESOLUTIONS, 224, 'input resolution ρ·224 (Table 7)'),
+    activation: oneOf(['relu6', 'relu'], 'relu6', "ReLU6 as TF-slim/timm, or the paper's ReLU"),
+    numClasses: numClassesOption(1000),
   },
-  (o) => new MobileNetV1({ alpha: o.alpha as number, resolution: o.resolution as number, activation: o.activation as MobileNetV1Activation, numClasses: o.numClasses as number }),
-);
-
-export const mobilenetV1 = (o: MobileNetV1Options = {}) => new MobileNetV1(o);
+  build: (_: null, o) => new MobileNetV1(o),
+  variants: {
+    mobilenet_v1: {
+      config: null,
+      reported: {
+        params: 4_231_976, mmacs: 569, top1: 70.6,
+        // Table 6 (α at 224) and Table 7 (α = 1 at lower resolutions): million mult-adds
+        mmacs_alpha0_75: 325, mmacs_alpha0_5: 149, mmacs_alpha0_25: 41,
+        mmacs_r192: 418, mmacs_r160: 290, mmacs_r128: 186,
+        names: 'timm mobilenetv1_100 (timm ≥ 1.0.9)',
+        mmacs_convention: 'conv + FC, to the nearest million; 160: the conv-only count (289.65 M) = 569·(160/224)²',
+      },
+      description: 'MobileNet v1 (depthwise-separable convolutions, width and resolution multipliers)',
+    },
+  },
+});

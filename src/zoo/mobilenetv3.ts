@@ -3,52 +3,18 @@ import * as F from '../nn/functional';
 import { Module } from '../nn/module';
 import { Linear, Dropout } from '../nn/layers/linear';
 import { Sequential } from '../nn/layers/container';
-import { Hardswish, Hardsigmoid, ReLU } from '../nn/layers/activation';
+import { Hardswish } from '../nn/layers/activation';
 import { AdaptiveAvgPool2d } from '../nn/layers/pooling';
 import { convNormAct } from '../nn/blocks/conv-norm-act';
-import { makeDivisible } from '../nn/blocks/mobilenet';
-import { SqueezeExcitation } from '../nn/blocks/se';
+import { BneckConfig, InvertedResidualV3, MOBILENET_V3_BN_EPS as BN_EPS, MOBILENET_V3_BN_MOMENTUM as BN_MOMENTUM, makeDivisible } from '../nn/blocks/mobilenet';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, flag, value, PaperRef } from './registry';
 
 export const MOBILENET_V3_PAPER: PaperRef = {
   title: 'Searching for MobileNetV3',
   authors: 'Andrew Howard, Mark Sandler, Grace Chu, Liang-Chieh Chen, Bo Chen, Mingxing Tan, Weijun Wang, Yukun Zhu, Ruoming Pang, Vijay Vasudevan, Quoc V. Le, Hartwig Adam',
   year: 2019, citation: 'Howard et al., ICCV 2019', url: 'https://arxiv.org/abs/1905.02244',
 };
-
-/** One bneck row of the paper's Tables 1–2: input, kernel, expanded, output channels, SE, activation, stride, dilation. */
-export interface BneckConfig {
-  input: number; kernel: number; expanded: number; out: number; se: boolean; act: 'RE' | 'HS'; stride: number; dilation: number;
-}
-
-const BN_EPS = 1e-3;
-/** torchvision's norm_layer: BatchNorm2d(eps=0.001, momentum=0.01) */
-const BN_MOMENTUM = 0.01;
-
-/** MobileNetV3's bneck (torchvision's mobilenetv3.InvertedResidual): expand, depthwise, optional SE (hard-sigmoid gate), linear project. */
-export class InvertedResidualV3 extends Module {
-  block: Sequential;
-  readonly useResConnect: boolean;
-  constructor(readonly cnf: BneckConfig) {
-    super();
-    if (cnf.stride !== 1 && cnf.stride !== 2) throw new ConfigError('bneck stride must be 1 or 2', { got: String(cnf.stride), where: 'InvertedResidual' });
-    this.useResConnect = cnf.stride === 1 && cnf.input === cnf.out;
-    const act = cnf.act === 'HS' ? () => new Hardswish(true) : () => new ReLU(true);
-    const layers: Module[] = [];
-    if (cnf.expanded !== cnf.input) layers.push(convNormAct(cnf.input, cnf.expanded, 1, { activation: act, eps: BN_EPS, momentum: BN_MOMENTUM }));
-    const stride = cnf.dilation > 1 ? 1 : cnf.stride;
-    layers.push(convNormAct(cnf.expanded, cnf.expanded, cnf.kernel, { stride, dilation: cnf.dilation, groups: cnf.expanded, activation: act, eps: BN_EPS, momentum: BN_MOMENTUM }));
-    if (cnf.se) layers.push(new SqueezeExcitation(cnf.expanded, makeDivisible(Math.floor(cnf.expanded / 4), 8), { scaleActivation: () => new Hardsigmoid() }));
-    layers.push(convNormAct(cnf.expanded, cnf.out, 1, { activation: null, eps: BN_EPS, momentum: BN_MOMENTUM }));
-    this.block = new Sequential(...layers);
-  }
-  override get typeName(): string { return 'InvertedResidual'; }
-  forward(x: SymTensor): SymTensor {
-    const y = this.block.call(x);
-    return this.useResConnect ? F.add(y, x) : y;
-  }
-}
 
 export type MobileNetV3Arch = 'large' | 'small';
 
@@ -113,27 +79,22 @@ export class MobileNetV3 extends Module {
   }
 }
 
-const options = {
-  numClasses: { default: 1000, doc: 'number of classes' },
-  widthMult: { default: 1, doc: 'width multiplier (channels rounded to multiples of 8)' },
-  reducedTail: { allowed: [false, true], default: false, doc: 'halve the last stage (torchvision reduced_tail)' },
-  dilated: { allowed: [false, true], default: false, doc: 'dilation 2 instead of stride 2 in the last stage' },
-};
+const row = (arch: MobileNetV3Arch, reported: Record<string, number>) => ({
+  config: arch, reported,
+  description: `MobileNetV3-${arch === 'large' ? 'Large' : 'Small'} (paper Table ${arch === 'large' ? 1 : 2}: bnecks with SE and h-swish)`,
+});
 
-for (const [arch, reported] of [
-  ['large', { params: 5_483_032, torchvision_gflops: 0.22, paper_mmacs: 219, paper_params_m: 5.4, top1: 75.2 }],
-  ['small', { params: 2_542_856, torchvision_gflops: 0.06, paper_mmacs: 56, paper_params_m: 2.5, top1: 67.4 }],
-] as [MobileNetV3Arch, Record<string, number>][]) {
-  const name = `mobilenet_v3_${arch}`;
-  register(
-    { name, family: 'mobilenet', paper: MOBILENET_V3_PAPER, inputSize: [3, 224, 224], reported, options,
-      description: `MobileNetV3-${arch === 'large' ? 'Large' : 'Small'} (paper Table ${arch === 'large' ? 1 : 2}: bnecks with SE and h-swish)` },
-    (o) => {
-      if (!Number.isInteger(o.numClasses) || (o.numClasses as number) < 1) throw new ConfigError('numClasses must be a positive integer', { got: String(o.numClasses), where: name });
-      return new MobileNetV3(arch, { numClasses: o.numClasses as number, widthMult: o.widthMult as number, reducedTail: o.reducedTail as boolean, dilated: o.dilated as boolean });
-    },
-  );
-}
-
-export const mobilenetV3Large = (o: MobileNetV3Options = {}) => new MobileNetV3('large', o);
-export const mobilenetV3Small = (o: MobileNetV3Options = {}) => new MobileNetV3('small', o);
+export const { mobilenetV3Large, mobilenetV3Small } = registerFamily({
+  family: 'mobilenet', paper: MOBILENET_V3_PAPER, inputSize: [3, 224, 224],
+  options: {
+    numClasses: numClassesOption(1000, 'number of classes'),
+    widthMult: value(1, 'width multiplier (channels rounded to multiples of 8)'),
+    reducedTail: flag(false, 'halve the last stage (torchvision reduced_tail)'),
+    dilated: flag(false, 'dilation 2 instead of stride 2 in the last stage'),
+  },
+  build: (arch: MobileNetV3Arch, o) => new MobileNetV3(arch, o),
+  variants: {
+    mobilenet_v3_large: row('large', { params: 5_483_032, torchvision_gflops: 0.22, paper_mmacs: 219, paper_params_m: 5.4, top1: 75.2 }),
+    mobilenet_v3_small: row('small', { params: 2_542_856, torchvision_gflops: 0.06, paper_mmacs: 56, paper_params_m: 2.5, top1: 67.4 }),
+  },
+});

@@ -1,4 +1,3 @@
-import { ConfigError } from '../errors';
 import * as F from '../nn/functional';
 import { Module } from '../nn/module';
 import { BatchNorm2d } from '../nn/layers/norm';
@@ -9,7 +8,7 @@ import { Linear } from '../nn/layers/linear';
 import { Sequential } from '../nn/layers/container';
 import { BasicBlock, Bottleneck, StrideIn, conv1x1 } from '../nn/blocks/resnet';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef, OptionSpec } from './registry';
+import { registerFamily, numClassesOption, PaperRef, OptionSpec } from './registry';
 
 export type BlockClass = (typeof BasicBlock | typeof Bottleneck) & { expansion: number };
 
@@ -94,49 +93,42 @@ const WRN_PAPER: PaperRef = {
   url: 'https://arxiv.org/abs/1605.07146',
 };
 
-const strideInOption = { allowed: ['3x3', '1x1'], default: '3x3', doc: "'3x3': torchvision v1.5 (stride on the 3×3); '1x1': the paper (stride on the first 1×1)" };
-const numClassesOption = { default: 1000, doc: 'number of classes of the fc layer' };
+const strideInOption: OptionSpec<StrideIn> = { allowed: ['3x3', '1x1'], default: '3x3', doc: "'3x3': torchvision v1.5 (stride on the 3×3); '1x1': the paper (stride on the first 1×1)" };
 
-function checkClasses(v: unknown, name: string): number {
-  if (!Number.isInteger(v) || (v as number) < 1) throw new ConfigError('numClasses must be a positive integer', { got: String(v), where: name });
-  return v as number;
+interface ResNetConfig {
+  block: BlockClass;
+  layers: number[];
+  groups?: number;
+  widthPerGroup?: number;
 }
 
-const DEPTHS: [string, BlockClass, number[], Record<string, number | string>][] = [
-  ['resnet18', BasicBlock, [2, 2, 2, 2], { params: 11_689_512, gmacs: 1.81, top1_error_10crop: '27.88 (Table 3, 18-layer plain/ResNet B)' }],
-  ['resnet34', BasicBlock, [3, 4, 6, 3], { params: 21_797_672, gmacs: 3.66, gflops_paper: 3.6, top1_error_10crop: 24.52 }],
-  ['resnet50', Bottleneck, [3, 4, 6, 3], { params: 25_557_032, gmacs: 4.09, gflops_paper: 3.8, top1_error_10crop: 22.85 }],
-  ['resnet101', Bottleneck, [3, 4, 23, 3], { params: 44_549_160, gmacs: 7.80, gflops_paper: 7.6, top1_error_10crop: 21.75 }],
-  ['resnet152', Bottleneck, [3, 8, 36, 3], { params: 60_192_808, gmacs: 11.51, gflops_paper: 11.3, top1_error_10crop: 21.43 }],
-];
+const basic = (layers: number[]) => ({ block: BasicBlock as BlockClass, layers });
+const bottleneck = (layers: number[], groups?: number, widthPerGroup?: number) => ({ block: Bottleneck as BlockClass, layers, groups, widthPerGroup });
+const describe = (c: ResNetConfig, depth: string) => `ResNet-${depth} (${c.block === Bottleneck ? 'bottleneck' : 'basic'} blocks ${c.layers.join('-')})`;
 
-for (const [name, block, layers, reported] of DEPTHS) {
-  const options: Record<string, OptionSpec> = block === Bottleneck ? { strideIn: strideInOption, numClasses: numClassesOption } : { numClasses: numClassesOption };
-  register(
-    { name, family: 'resnet', paper: RESNET_PAPER, inputSize: [3, 224, 224], reported, options,
-      description: `ResNet-${name.slice(6)} (${block === Bottleneck ? 'bottleneck' : 'basic'} blocks ${layers.join('-')})` },
-    (o) => new ResNet(block, layers, { strideIn: o.strideIn as StrideIn, numClasses: checkClasses(o.numClasses, name) }),
-  );
-}
-
-const WIDE: [string, number[], number, number, PaperRef, Record<string, number>][] = [
-  ['resnext50_32x4d', [3, 4, 6, 3], 32, 4, RESNEXT_PAPER, { params: 25_028_904, gmacs: 4.23 }],
-  ['resnext101_32x8d', [3, 4, 23, 3], 32, 8, RESNEXT_PAPER, { params: 88_791_336, gmacs: 16.41 }],
-  ['wide_resnet50_2', [3, 4, 6, 3], 1, 128, WRN_PAPER, { params: 68_883_240, gmacs: 11.40 }],
-];
-for (const [name, layers, groups, widthPerGroup, paper, reported] of WIDE) {
-  register(
-    { name, family: 'resnet', paper, inputSize: [3, 224, 224], reported, options: { strideIn: strideInOption, numClasses: numClassesOption },
-      description: `Bottleneck ResNet, groups ${groups}, width per group ${widthPerGroup}` },
-    (o) => new ResNet(Bottleneck, layers, { groups, widthPerGroup, strideIn: o.strideIn as StrideIn, numClasses: checkClasses(o.numClasses, name) }),
-  );
-}
-
-export const resnet18 = (o: ResNetOptions = {}) => new ResNet(BasicBlock, [2, 2, 2, 2], o);
-export const resnet34 = (o: ResNetOptions = {}) => new ResNet(BasicBlock, [3, 4, 6, 3], o);
-export const resnet50 = (o: ResNetOptions = {}) => new ResNet(Bottleneck, [3, 4, 6, 3], o);
-export const resnet101 = (o: ResNetOptions = {}) => new ResNet(Bottleneck, [3, 4, 23, 3], o);
-export const resnet152 = (o: ResNetOptions = {}) => new ResNet(Bottleneck, [3, 8, 36, 3], o);
-export const resnext50_32x4d = (o: ResNetOptions = {}) => new ResNet(Bottleneck, [3, 4, 6, 3], { groups: 32, widthPerGroup: 4, ...o });
-export const resnext101_32x8d = (o: ResNetOptions = {}) => new ResNet(Bottleneck, [3, 4, 23, 3], { groups: 32, widthPerGroup: 8, ...o });
-export const wideResnet50_2 = (o: ResNetOptions = {}) => new ResNet(Bottleneck, [3, 4, 6, 3], { widthPerGroup: 128, ...o });
+/** ResNet, ResNeXt and Wide ResNet: torchvision's names, configurations and parameter counts. */
+export const {
+  resnet18, resnet34, resnet50, resnet101, resnet152, resnext50_32x4d, resnext101_32x8d, wideResnet50_2,
+} = registerFamily({
+  family: 'resnet', paper: RESNET_PAPER, inputSize: [3, 224, 224],
+  options: { strideIn: strideInOption, numClasses: numClassesOption(1000) },
+  build: (c: ResNetConfig, o) => new ResNet(c.block, c.layers, { groups: c.groups, widthPerGroup: c.widthPerGroup, strideIn: o.strideIn, numClasses: o.numClasses }),
+  variants: {
+    resnet18: { config: basic([2, 2, 2, 2]), options: ['numClasses'], description: describe(basic([2, 2, 2, 2]), '18'),
+      reported: { params: 11_689_512, gmacs: 1.81, top1_error_10crop: '27.88 (Table 3, 18-layer plain/ResNet B)' } },
+    resnet34: { config: basic([3, 4, 6, 3]), options: ['numClasses'], description: describe(basic([3, 4, 6, 3]), '34'),
+      reported: { params: 21_797_672, gmacs: 3.66, gflops_paper: 3.6, top1_error_10crop: 24.52 } },
+    resnet50: { config: bottleneck([3, 4, 6, 3]), description: describe(bottleneck([3, 4, 6, 3]), '50'),
+      reported: { params: 25_557_032, gmacs: 4.09, gflops_paper: 3.8, top1_error_10crop: 22.85 } },
+    resnet101: { config: bottleneck([3, 4, 23, 3]), description: describe(bottleneck([3, 4, 23, 3]), '101'),
+      reported: { params: 44_549_160, gmacs: 7.80, gflops_paper: 7.6, top1_error_10crop: 21.75 } },
+    resnet152: { config: bottleneck([3, 8, 36, 3]), description: describe(bottleneck([3, 8, 36, 3]), '152'),
+      reported: { params: 60_192_808, gmacs: 11.51, gflops_paper: 11.3, top1_error_10crop: 21.43 } },
+    resnext50_32x4d: { config: bottleneck([3, 4, 6, 3], 32, 4), paper: RESNEXT_PAPER, description: 'Bottleneck ResNet, groups 32, width per group 4',
+      reported: { params: 25_028_904, gmacs: 4.23 } },
+    resnext101_32x8d: { config: bottleneck([3, 4, 23, 3], 32, 8), paper: RESNEXT_PAPER, description: 'Bottleneck ResNet, groups 32, width per group 8',
+      reported: { params: 88_791_336, gmacs: 16.41 } },
+    wide_resnet50_2: { config: bottleneck([3, 4, 6, 3], 1, 128), paper: WRN_PAPER, description: 'Bottleneck ResNet, groups 1, width per group 128',
+      reported: { params: 68_883_240, gmacs: 11.40 } },
+  },
+});

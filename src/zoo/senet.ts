@@ -1,8 +1,8 @@
 import { ConfigError } from '../errors';
-import { Bottleneck, StrideIn } from '../nn/blocks/resnet';
+import { Bottleneck } from '../nn/blocks/resnet';
 import { SEModule } from '../nn/blocks/se';
 import { ResNet, ResNetOptions } from './resnet';
-import { register, PaperRef, OptionSpec } from './registry';
+import { registerFamily, numClassesOption, oneOf, PaperRef } from './registry';
 
 export const SENET_PAPER: PaperRef = {
   title: 'Squeeze-and-Excitation Networks',
@@ -27,26 +27,21 @@ export function seResNet(layers: readonly number[], o: SEResNetOptions = {}): Re
   return new ResNet(Bottleneck, layers, { ...o, attention: (c) => new SEModule(c, { rdRatio: 1 / r }) });
 }
 
-export const seResnet50 = (o: SEResNetOptions = {}) => seResNet([3, 4, 6, 3], o);
-export const seResnext50_32x4d = (o: SEResNetOptions = {}) => seResNet([3, 4, 6, 3], { groups: 32, widthPerGroup: 4, ...o });
+const row = (groups: number, widthPerGroup: number, title: string, reported: Record<string, number | string>) => ({
+  config: { groups, widthPerGroup }, reported,
+  description: `${title}: SE blocks (reduction 16) on ResNet bottlenecks; parameter names of timm's ${reported.timm_name}`,
+});
 
-const options: Record<string, OptionSpec> = {
-  strideIn: { allowed: ['3x3', '1x1'], default: '3x3', doc: "'3x3': timm/torchvision v1.5 (stride on the 3×3); '1x1': the Caffe ResNet layout of the SENet paper's models" },
-  reduction: { allowed: [2, 4, 8, 16, 32], default: 16, doc: 'SE reduction ratio r (paper Table 10)' },
-  numClasses: { default: 1000, doc: 'number of classes of the fc layer' },
-};
-
-const MODELS: [string, number, number, Record<string, number | string>, string][] = [
-  ['se_resnet50', 1, 64, { params: 28_088_024, paper_gflops: 3.87, top1_error: 23.29, top5_error: 6.62, timm_name: 'seresnet50' }, 'SE-ResNet-50'],
-  ['se_resnext50_32x4d', 32, 4, { params: 27_559_896, paper_gflops: 4.25, top1_error: 21.10, top5_error: 5.49, timm_name: 'seresnext50_32x4d' }, 'SE-ResNeXt-50 (32×4d)'],
-];
-for (const [name, groups, widthPerGroup, reported, title] of MODELS) {
-  register(
-    { name, family: 'senet', paper: SENET_PAPER, inputSize: [3, 224, 224], reported, options,
-      description: `${title}: SE blocks (reduction 16) on ResNet bottlenecks; parameter names of timm's ${reported.timm_name}` },
-    (o) => {
-      if (!Number.isInteger(o.numClasses) || (o.numClasses as number) < 1) throw new ConfigError('numClasses must be a positive integer', { got: String(o.numClasses), where: name });
-      return seResNet([3, 4, 6, 3], { groups, widthPerGroup, strideIn: o.strideIn as StrideIn, reduction: o.reduction as number, numClasses: o.numClasses as number });
-    },
-  );
-}
+export const { seResnet50, seResnext50_32x4d } = registerFamily({
+  family: 'senet', paper: SENET_PAPER, inputSize: [3, 224, 224],
+  options: {
+    strideIn: oneOf(['3x3', '1x1'], '3x3', "'3x3': timm/torchvision v1.5 (stride on the 3×3); '1x1': the Caffe ResNet layout of the SENet paper's models"),
+    reduction: oneOf([2, 4, 8, 16, 32], 16, 'SE reduction ratio r (paper Table 10)'),
+    numClasses: numClassesOption(1000),
+  },
+  build: (c: { groups: number; widthPerGroup: number }, o) => seResNet([3, 4, 6, 3], { ...c, ...o }),
+  variants: {
+    se_resnet50: row(1, 64, 'SE-ResNet-50', { params: 28_088_024, paper_gflops: 3.87, top1_error: 23.29, top5_error: 6.62, timm_name: 'seresnet50' }),
+    se_resnext50_32x4d: row(32, 4, 'SE-ResNeXt-50 (32×4d)', { params: 27_559_896, paper_gflops: 4.25, top1_error: 21.10, top5_error: 5.49, timm_name: 'seresnext50_32x4d' }),
+  },
+});

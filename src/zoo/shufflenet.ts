@@ -17,7 +17,7 @@ import { Linear } from '../nn/layers/linear';
 import { Sequential } from '../nn/layers/container';
 import { ShuffleUnitV1, ShuffleUnitV2 } from '../nn/blocks/shufflenet';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, oneOf, PaperRef } from './registry';
 
 // ---------------------------------------------------------------------------------------------- v1
 
@@ -99,23 +99,24 @@ export const SHUFFLENET_V1_PAPER: PaperRef = {
   citation: 'Zhang et al., CVPR 2018', url: 'https://arxiv.org/abs/1707.01083',
 };
 
-register(
-  {
-    name: 'shufflenet_v1', family: 'shufflenet', paper: SHUFFLENET_V1_PAPER, inputSize: [3, 224, 224],
-    // Table 1 complexity (MFLOPs in the paper = million mult-adds) of ShuffleNet 1× by groups
-    reported: { mmacs: 137, mmacs_g1: 143, mmacs_g2: 140, mmacs_g3: 137, mmacs_g4: 133, mmacs_g8: 137, top1_err_g3: 32.6,
-      mmacs_convention: 'convolutions only (the FC layer is not counted): cnnlab conv MACs round to all five' },
-    options: {
-      groups: { allowed: SHUFFLENET_V1_GROUPS, default: 3, doc: 'groups of the pointwise convolutions' },
-      scale: { allowed: SHUFFLENET_V1_SCALES, default: 1, doc: 'ShuffleNet s×: filters × s' },
-      numClasses: { default: 1000 },
-    },
-    description: 'ShuffleNet v1 (pointwise group convolutions, channel shuffle)',
+export const { shufflenetV1 } = registerFamily({
+  family: 'shufflenet', paper: SHUFFLENET_V1_PAPER, inputSize: [3, 224, 224],
+  options: {
+    groups: oneOf(SHUFFLENET_V1_GROUPS, 3, 'groups of the pointwise convolutions'),
+    scale: oneOf(SHUFFLENET_V1_SCALES, 1, 'ShuffleNet s×: filters × s'),
+    numClasses: numClassesOption(1000),
   },
-  (o) => new ShuffleNetV1({ groups: o.groups as number, scale: o.scale as number, numClasses: o.numClasses as number }),
-);
-
-export const shufflenetV1 = (o: ShuffleNetV1Options = {}) => new ShuffleNetV1(o);
+  build: (_: null, o) => new ShuffleNetV1(o),
+  variants: {
+    shufflenet_v1: {
+      config: null,
+      // Table 1 complexity (MFLOPs in the paper = million mult-adds) of ShuffleNet 1× by groups
+      reported: { mmacs: 137, mmacs_g1: 143, mmacs_g2: 140, mmacs_g3: 137, mmacs_g4: 133, mmacs_g8: 137, top1_err_g3: 32.6,
+        mmacs_convention: 'convolutions only (the FC layer is not counted): cnnlab conv MACs round to all five' },
+      description: 'ShuffleNet v1 (pointwise group convolutions, channel shuffle)',
+    },
+  },
+});
 
 // ---------------------------------------------------------------------------------------------- v2
 
@@ -168,28 +169,22 @@ export const SHUFFLENET_V2_PAPER: PaperRef = {
 };
 
 /** torchvision's widths per variant: stages_out_channels. */
-export const SHUFFLENET_V2_CHANNELS: Record<string, number[]> = {
+export const SHUFFLENET_V2_CHANNELS = {
   x0_5: [24, 48, 96, 192, 1024], x1_0: [24, 116, 232, 464, 1024], x1_5: [24, 176, 352, 704, 1024], x2_0: [24, 244, 488, 976, 2048],
 };
-// torchvision's documented numbers (params, GFLOPS = GMACs, ImageNet acc@1)
-const V2_REPORTED: Record<string, { params: number; gmacs: number; top1: number }> = {
-  x0_5: { params: 1_366_792, gmacs: 0.04, top1: 60.552 }, x1_0: { params: 2_278_604, gmacs: 0.14, top1: 69.362 },
-  x1_5: { params: 3_503_624, gmacs: 0.3, top1: 72.996 }, x2_0: { params: 7_393_996, gmacs: 0.58, top1: 76.23 },
-};
+const v2 = (w: keyof typeof SHUFFLENET_V2_CHANNELS, reported: { params: number; gmacs: number; top1: number }) => ({
+  config: w, reported, description: `ShuffleNet v2 ${w.slice(1).replace('_', '.')}× (torchvision)`,
+});
 
-const v2 = (w: string) => (o: ShuffleNetV2Options = {}) => new ShuffleNetV2([4, 8, 4], SHUFFLENET_V2_CHANNELS[w], o);
-export const shufflenetV2X0_5 = v2('x0_5');
-export const shufflenetV2X1_0 = v2('x1_0');
-export const shufflenetV2X1_5 = v2('x1_5');
-export const shufflenetV2X2_0 = v2('x2_0');
-
-for (const w of Object.keys(SHUFFLENET_V2_CHANNELS)) {
-  register(
-    {
-      name: `shufflenet_v2_${w}`, family: 'shufflenet', paper: SHUFFLENET_V2_PAPER, inputSize: [3, 224, 224],
-      reported: V2_REPORTED[w], options: { numClasses: { default: 1000 } },
-      description: `ShuffleNet v2 ${w.slice(1).replace('_', '.')}× (torchvision)`,
-    },
-    (o) => v2(w)({ numClasses: o.numClasses as number }),
-  );
-}
+/** ShuffleNet v2 at torchvision's four widths; reported: torchvision's documented params, GFLOPS (= GMACs), ImageNet acc@1. */
+export const { shufflenetV2X0_5, shufflenetV2X1_0, shufflenetV2X1_5, shufflenetV2X2_0 } = registerFamily({
+  family: 'shufflenet', paper: SHUFFLENET_V2_PAPER, inputSize: [3, 224, 224],
+  options: { numClasses: numClassesOption(1000) },
+  build: (w: keyof typeof SHUFFLENET_V2_CHANNELS, o) => new ShuffleNetV2([4, 8, 4], SHUFFLENET_V2_CHANNELS[w], o),
+  variants: {
+    shufflenet_v2_x0_5: v2('x0_5', { params: 1_366_792, gmacs: 0.04, top1: 60.552 }),
+    shufflenet_v2_x1_0: v2('x1_0', { params: 2_278_604, gmacs: 0.14, top1: 69.362 }),
+    shufflenet_v2_x1_5: v2('x1_5', { params: 3_503_624, gmacs: 0.3, top1: 72.996 }),
+    shufflenet_v2_x2_0: v2('x2_0', { params: 7_393_996, gmacs: 0.58, top1: 76.23 }),
+  },
+});

@@ -20,8 +20,7 @@ import { Linear, Dropout } from '../nn/layers/linear';
 import { Sequential } from '../nn/layers/container';
 import { SpatialPyramidPool, SppRule } from '../nn/blocks/spp';
 import { SymTensor } from '../nn/trace';
-import { checkClasses } from './deeplab';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, oneOf, PaperRef } from './registry';
 
 export const SPPNET_PAPER: PaperRef = {
   title: 'Spatial Pyramid Pooling in Deep Convolutional Networks for Visual Recognition',
@@ -62,7 +61,7 @@ export class SPPNet extends Module {
     const hidden = o.hidden ?? 4096;
     this.fc6 = new Linear(this.spp.outputLength(channels), hidden); this.relu6 = new ReLU(true); this.drop6 = new Dropout(0.5);
     this.fc7 = new Linear(hidden, hidden); this.relu7 = new ReLU(true); this.drop7 = new Dropout(0.5);
-    this.fc8 = new Linear(hidden, checkClasses(o.numClasses ?? 1000, 'SPPNet.numClasses'));
+    this.fc8 = new Linear(hidden, o.numClasses ?? 1000);
   }
   override get typeName(): string { return 'SPPNet'; }
   forward(x: SymTensor): SymTensor {
@@ -75,15 +74,16 @@ export class SPPNet extends Module {
 
 /** An SPP head (pyramid + fc6/fc7/fc8) on any trunk whose last feature map has `channels` channels. */
 export const sppHead = (trunk: Module, channels: number, o: SPPNetOptions = {}) => new SPPNet(trunk, channels, o);
-export const sppnetZf5 = (o: SPPNetOptions = {}) => new SPPNet(zf5Features(), 256, o);
-
-register(
-  { name: 'sppnet_zf5', family: 'sppnet', paper: SPPNET_PAPER, inputSize: [3, 224, 224],
-    reported: { params: 77_037_672, spp_levels: '6,3,2,1', spp_bins: 50, conv5_map: '13×13 at 224' },
-    options: {
-      sppRule: { allowed: ['adaptive', 'paper'], default: 'adaptive', doc: "SPP bins: 'adaptive' (PyTorch's, any size) or 'paper' (window ⌈a/n⌉, stride ⌊a/n⌋)" },
-      numClasses: { default: 1000, doc: 'classes of fc8' },
-    },
-    description: 'SPP-net: ZF-5 trunk, 4-level spatial pyramid pooling {6,3,2,1} on conv5, fc6/fc7/fc8; any input size' },
-  (o) => sppnetZf5({ rule: o.sppRule as SppRule, numClasses: o.numClasses as number }),
-);
+export const { sppnetZf5 } = registerFamily({
+  family: 'sppnet', paper: SPPNET_PAPER, inputSize: [3, 224, 224],
+  options: {
+    sppRule: oneOf(['adaptive', 'paper'], 'adaptive', "SPP bins: 'adaptive' (PyTorch's, any size) or 'paper' (window ⌈a/n⌉, stride ⌊a/n⌋)"),
+    numClasses: numClassesOption(1000, 'classes of fc8'),
+  },
+  build: (_: null, o) => new SPPNet(zf5Features(), 256, { rule: o.sppRule, numClasses: o.numClasses }),
+  variants: {
+    sppnet_zf5: { config: null,
+      reported: { params: 77_037_672, spp_levels: '6,3,2,1', spp_bins: 50, conv5_map: '13×13 at 224' },
+      description: 'SPP-net: ZF-5 trunk, 4-level spatial pyramid pooling {6,3,2,1} on conv5, fc6/fc7/fc8; any input size' },
+  },
+});

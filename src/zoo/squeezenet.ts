@@ -8,7 +8,7 @@ import { Dropout } from '../nn/layers/linear';
 import { Sequential } from '../nn/layers/container';
 import { FireModule, FireBypass, FIRE_BYPASS } from '../nn/blocks/squeezenet';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, oneOf, PaperRef } from './registry';
 
 export interface SqueezeNetOptions {
   numClasses?: number;
@@ -71,24 +71,20 @@ export const SQUEEZENET_PAPER: PaperRef = {
   citation: 'Iandola et al., arXiv 2016', url: 'https://arxiv.org/abs/1602.07360',
 };
 
-const bypassOption = { allowed: [...FIRE_BYPASS], default: 'none', doc: "the paper's §6: 'simple' identity bypass around fire3/5/7/9, 'complex' adds 1×1-conv bypasses around fire2/4/6/8" };
-
-register(
-  { name: 'squeezenet1_0', family: 'squeezenet', paper: SQUEEZENET_PAPER, inputSize: [3, 224, 224],
-    reported: { params: 1_248_424, gmacs_torchvision: 0.819, params_paper_millions: 1.2, top1_paper: 57.5, top1_simple_bypass_paper: 60.4, top1_complex_bypass_paper: 58.8,
-      model_mb_paper: '4.8 vanilla, 4.8 simple bypass, 7.7 complex bypass (Table 3; the 1×1 bypasses here add 341,248 params: 6.1 MB)' },
-    options: { bypass: bypassOption, numClasses: { default: 1000 } },
-    description: 'SqueezeNet v1.0 (Table 1: conv1 7×7/2 with 96 filters, fire2..fire9, conv10)' },
-  (o) => new SqueezeNet('1_0', { bypass: o.bypass as FireBypass, numClasses: o.numClasses as number }),
-);
-register(
-  { name: 'squeezenet1_1', family: 'squeezenet', paper: SQUEEZENET_PAPER, inputSize: [3, 224, 224],
-    reported: { params: 1_235_496, gmacs_torchvision: 0.349, note: 'v1.1 (SqueezeNet repo): conv1 3×3/2 with 64 filters, pools moved earlier; 2.4× fewer MACs than v1.0' },
-    options: { bypass: bypassOption, numClasses: { default: 1000 } },
-    description: 'SqueezeNet v1.1 (same accuracy as v1.0 with 2.4× less computation)' },
-  (o) => new SqueezeNet('1_1', { bypass: o.bypass as FireBypass, numClasses: o.numClasses as number }),
-);
-
-export const squeezenet1_0 = (o: SqueezeNetOptions = {}) => new SqueezeNet('1_0', o);
-export const squeezenet1_1 = (o: SqueezeNetOptions = {}) => new SqueezeNet('1_1', o);
-export const squeezenet1x0 = squeezenet1_0, squeezenet1x1 = squeezenet1_1;
+export const { squeezenet1_0, squeezenet1_1 } = registerFamily({
+  family: 'squeezenet', paper: SQUEEZENET_PAPER, inputSize: [3, 224, 224],
+  options: {
+    bypass: oneOf(FIRE_BYPASS, 'none', "the paper's §6: 'simple' identity bypass around fire3/5/7/9, 'complex' adds 1×1-conv bypasses around fire2/4/6/8"),
+    numClasses: numClassesOption(1000),
+  },
+  build: (version: '1_0' | '1_1', o) => new SqueezeNet(version, o),
+  variants: {
+    squeezenet1_0: { config: '1_0',
+      reported: { params: 1_248_424, gmacs_torchvision: 0.819, params_paper_millions: 1.2, top1_paper: 57.5, top1_simple_bypass_paper: 60.4, top1_complex_bypass_paper: 58.8,
+        model_mb_paper: '4.8 vanilla, 4.8 simple bypass, 7.7 complex bypass (Table 3; the 1×1 bypasses here add 341,248 params: 6.1 MB)' },
+      description: 'SqueezeNet v1.0 (Table 1: conv1 7×7/2 with 96 filters, fire2..fire9, conv10)' },
+    squeezenet1_1: { config: '1_1',
+      reported: { params: 1_235_496, gmacs_torchvision: 0.349, note: 'v1.1 (SqueezeNet repo): conv1 3×3/2 with 64 filters, pools moved earlier; 2.4× fewer MACs than v1.0' },
+      description: 'SqueezeNet v1.1 (same accuracy as v1.0 with 2.4× less computation)' },
+  },
+});

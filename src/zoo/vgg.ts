@@ -7,7 +7,7 @@ import { MaxPool2d, AdaptiveAvgPool2d } from '../nn/layers/pooling';
 import { Linear, Dropout } from '../nn/layers/linear';
 import { Sequential } from '../nn/layers/container';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, PaperRef } from './registry';
 
 /** The paper's Table 1 configurations: numbers are 3×3 conv widths, 'M' a 2×2/2 max pool. */
 export const VGG_CFGS: Record<'A' | 'B' | 'D' | 'E', readonly (number | 'M')[]> = {
@@ -63,34 +63,25 @@ export const VGG_PAPER: PaperRef = {
   url: 'https://arxiv.org/abs/1409.1556',
 };
 
-// name, config, layers, torchvision params (no BN / BN), torchvision GMACs, paper Table 2 params (M)
-const VARIANTS: [string, keyof typeof VGG_CFGS, number, number, number, number, number][] = [
-  ['vgg11', 'A', 11, 132_863_336, 132_868_840, 7.609, 133],
-  ['vgg13', 'B', 13, 133_047_848, 133_053_736, 11.308, 133],
-  ['vgg16', 'D', 16, 138_357_544, 138_365_992, 15.47, 138],
-  ['vgg19', 'E', 19, 143_667_240, 143_678_248, 19.632, 144],
-];
+/** configuration of Table 1, BatchNorm, torchvision params, torchvision GMACs, paper Table 2 params (M) */
+const row = (cfg: keyof typeof VGG_CFGS, bn: boolean, depth: number, params: number, gmacs: number, paperParams: number) => ({
+  config: { cfg, bn },
+  reported: { params, gmacs_torchvision: gmacs, params_paper_millions: paperParams, config: cfg },
+  description: `VGG-${depth} (configuration ${cfg} of Table 1${bn ? ', with BatchNorm after every conv as in torchvision' : ''})`,
+});
 
-const build = (cfg: keyof typeof VGG_CFGS, bn: boolean) => (o: VGGOptions = {}) => new VGG(makeVggLayers(VGG_CFGS[cfg], bn), o);
-
-for (const [name, cfg, depth, params, paramsBn, gmacs, paperParams] of VARIANTS) {
-  for (const bn of [false, true]) {
-    register(
-      { name: bn ? `${name}_bn` : name, family: 'vgg', paper: VGG_PAPER, inputSize: [3, 224, 224],
-        reported: { params: bn ? paramsBn : params, gmacs_torchvision: gmacs, params_paper_millions: paperParams, config: cfg },
-        options: { numClasses: { default: 1000 } },
-        description: `VGG-${depth} (configuration ${cfg} of Table 1${bn ? ', with BatchNorm after every conv as in torchvision' : ''})` },
-      (o) => build(cfg, bn)({ numClasses: o.numClasses as number }),
-    );
-  }
-}
-
-export const vgg11 = build('A', false);
-export const vgg11_bn = build('A', true);
-export const vgg13 = build('B', false);
-export const vgg13_bn = build('B', true);
-export const vgg16 = build('D', false);
-export const vgg16_bn = build('D', true);
-export const vgg19 = build('E', false);
-export const vgg19_bn = build('E', true);
-export const vgg11Bn = vgg11_bn, vgg13Bn = vgg13_bn, vgg16Bn = vgg16_bn, vgg19Bn = vgg19_bn;
+export const { vgg11, vgg11Bn, vgg13, vgg13Bn, vgg16, vgg16Bn, vgg19, vgg19Bn } = registerFamily({
+  family: 'vgg', paper: VGG_PAPER, inputSize: [3, 224, 224],
+  options: { numClasses: numClassesOption(1000) },
+  build: (c: { cfg: keyof typeof VGG_CFGS; bn: boolean }, o) => new VGG(makeVggLayers(VGG_CFGS[c.cfg], c.bn), o),
+  variants: {
+    vgg11: row('A', false, 11, 132_863_336, 7.609, 133),
+    vgg11_bn: row('A', true, 11, 132_868_840, 7.609, 133),
+    vgg13: row('B', false, 13, 133_047_848, 11.308, 133),
+    vgg13_bn: row('B', true, 13, 133_053_736, 11.308, 133),
+    vgg16: row('D', false, 16, 138_357_544, 15.47, 138),
+    vgg16_bn: row('D', true, 16, 138_365_992, 15.47, 138),
+    vgg19: row('E', false, 19, 143_667_240, 19.632, 144),
+    vgg19_bn: row('E', true, 19, 143_678_248, 19.632, 144),
+  },
+});

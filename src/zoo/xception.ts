@@ -14,7 +14,7 @@ import { Linear } from '../nn/layers/linear';
 import { SeparableConv2d, SeparableMiddle } from '../nn/layers/separable';
 import { XceptionBlock, xceptionEntryBlock, xceptionExitBlock, xceptionMiddleBlock } from '../nn/blocks/xception';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, oneOf, PaperRef } from './registry';
 
 /** Figure 10: the activation between the depthwise and the pointwise conv of every separable conv. */
 export type XceptionMiddleActivation = 'none' | 'relu' | 'elu';
@@ -98,18 +98,19 @@ export const XCEPTION_PAPER: PaperRef = {
   authors: 'François Chollet', year: 2017, citation: 'Chollet, CVPR 2017', url: 'https://arxiv.org/abs/1610.02357',
 };
 
-register(
-  {
-    name: 'xception', family: 'xception', paper: XCEPTION_PAPER, inputSize: [3, 299, 299],
-    // Table 3: 22,855,952 parameters; ImageNet top-1 0.790 (Table 1)
-    reported: { params: 22_855_952, top1: 79.0, names: 'timm legacy xception (timm ≤ 0.6 xception / ≥ 0.9 legacy_xception)' },
-    options: {
-      middleActivation: { allowed: XCEPTION_MIDDLE_ACTIVATIONS, default: 'none', doc: 'activation between depthwise and pointwise (Figure 10)' },
-      numClasses: { default: 1000 },
-    },
-    description: 'Xception (entry/middle/exit flow of depthwise-separable convolutions with residual connections)',
+export const { xception } = registerFamily({
+  family: 'xception', paper: XCEPTION_PAPER, inputSize: [3, 299, 299],
+  options: {
+    middleActivation: oneOf(XCEPTION_MIDDLE_ACTIVATIONS, 'none', 'activation between depthwise and pointwise (Figure 10)'),
+    numClasses: numClassesOption(1000),
   },
-  (o) => new Xception({ middleActivation: o.middleActivation as XceptionMiddleActivation, numClasses: o.numClasses as number }),
-);
-
-export const xception = (o: XceptionOptions = {}) => new Xception(o);
+  build: (_: null, o) => new Xception(o),
+  variants: {
+    xception: {
+      config: null,
+      // Table 3: 22,855,952 parameters; ImageNet top-1 0.790 (Table 1)
+      reported: { params: 22_855_952, top1: 79.0, names: 'timm legacy xception (timm ≤ 0.6 xception / ≥ 0.9 legacy_xception)' },
+      description: 'Xception (entry/middle/exit flow of depthwise-separable convolutions with residual connections)',
+    },
+  },
+});

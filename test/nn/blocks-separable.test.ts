@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nn, zoo, ConfigError, ShapeError } from '../../src';
+import { nn, ConfigError, ShapeError } from '../../src';
 import { graphCost } from '../../src/graph/cost';
 import { randn } from '../helpers/models';
 import { T, fromTensor, conv, bn, relu, randomizeBatchNorm, runOrt, maxDiff } from './blocks-naive';
@@ -81,7 +81,7 @@ describe('depthwise / pointwise / SeparableConv2d against naive loops', () => {
   });
 
   it("MobileNet v1's DepthwiseSeparableConv (dw → BN → ReLU6 → 1×1 → BN → ReLU6) against loops", async () => {
-    const m = new zoo.DepthwiseSeparableConv(6, 8, 2);
+    const m = new nn.DepthwiseSeparableConv(6, 8, 2);
     randomizeBatchNorm(m, 3);
     // scale the input up so ReLU6 clips somewhere
     const x = randn([1, 6, 9, 9], 2);

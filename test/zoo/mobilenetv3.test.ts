@@ -27,7 +27,7 @@ describe('MobileNetV3 Large/Small (torchvision names)', () => {
     expect(sd.get('classifier.3.weight')!.dims).toEqual([1000, 1280]);
     expect(sd.get('features.1.block.0.0.weight')!.dims).toEqual([16, 1, 3, 3]); // first bneck: exp = in → no expand conv,
     expect(sd.has('features.1.block.2.0.weight')).toBe(false); // just depthwise + project
-    const se = (m.features.at(4) as zoo.InvertedResidualV3).block.at(2) as nn.SqueezeExcitation;
+    const se = (m.features.at(4) as nn.InvertedResidualV3).block.at(2) as nn.SqueezeExcitation;
     expect(se.scale_activation).toBeInstanceOf(nn.Hardsigmoid);
     expect(((m.features.at(0) as nn.Sequential).at(1) as nn.BatchNorm2d).eps).toBe(1e-3);
     const g = m.trace([1, 3, 64, 64]);

@@ -6,7 +6,7 @@ import { Sequential } from '../nn/layers/container';
 import { InvertedResidual, makeDivisible } from '../nn/blocks/mobilenet';
 import { convNormAct, relu6 } from '../nn/blocks/conv-norm-act';
 import { SymTensor } from '../nn/trace';
-import { register, PaperRef } from './registry';
+import { registerFamily, numClassesOption, value, PaperRef } from './registry';
 
 export interface MobileNetV2Options {
   numClasses?: number;
@@ -52,12 +52,11 @@ export const MOBILENET_V2_PAPER: PaperRef = {
   citation: 'Sandler et al., CVPR 2018', url: 'https://arxiv.org/abs/1801.04381',
 };
 
-register(
-  { name: 'mobilenet_v2', family: 'mobilenet', paper: MOBILENET_V2_PAPER, inputSize: [3, 224, 224],
-    reported: { params: 3_504_872, mmacs: 300, top1: 72.0 },
-    options: { widthMult: { default: 1, doc: 'width multiplier α' }, numClasses: { default: 1000 } },
-    description: 'MobileNetV2 (inverted residuals, linear bottlenecks)' },
-  (o) => new MobileNetV2({ widthMult: o.widthMult as number, numClasses: o.numClasses as number }),
-);
-
-export const mobilenetV2 = (o: MobileNetV2Options = {}) => new MobileNetV2(o);
+export const { mobilenetV2 } = registerFamily({
+  family: 'mobilenet', paper: MOBILENET_V2_PAPER, inputSize: [3, 224, 224],
+  options: { widthMult: value(1, 'width multiplier α'), numClasses: numClassesOption(1000) },
+  build: (_: null, o) => new MobileNetV2(o),
+  variants: {
+    mobilenet_v2: { config: null, reported: { params: 3_504_872, mmacs: 300, top1: 72.0 }, description: 'MobileNetV2 (inverted residuals, linear bottlenecks)' },
+  },
+});
