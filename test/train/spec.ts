@@ -47,6 +47,16 @@ class AddParam extends nn.Module {
   forward(x: SymTensor): SymTensor { return F.add(F.mul(x, this.scale), this.shift); }
 }
 
+class ShortcutA extends nn.Module {
+  constructor(readonly inp: number, readonly out: number, readonly stride: number) { super(); }
+  forward(x: SymTensor): SymTensor {
+    const [h, w] = x.shape.slice(2), s = this.stride, p = Math.floor((this.out - this.inp) / 2);
+    const y = F.slice(x, [0, 0], [h, w], [2, 3], [s, s]);
+    const padded = x.tracer.emit('Pad', [y, F.int64s([0, p, 0, 0, 0, this.out - this.inp - p, 0, 0])])[0];
+    return F.concat([padded, F.slice(x, [1, 1], [h, w], [2, 3], [s, s])], 1);
+  }
+}
+
 export function buildLayer({ kind, args: a }: LayerSpec): nn.Module {
   const conv = { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups, bias: a.bias };
   switch (kind) {
@@ -72,6 +82,7 @@ export function buildLayer({ kind, args: a }: LayerSpec): nn.Module {
     case 'SEMul': return new SEMul(a.c);
     case 'ConcatBranches': return new ConcatBranches(a.c, a.a, a.b);
     case 'AddParam': return new AddParam(a.c);
+    case 'ShortcutA': return new ShortcutA(a.inp, a.out, a.stride);
     default: throw new Error(`unknown layer kind ${kind}`);
   }
 }

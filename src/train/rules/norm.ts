@@ -1,16 +1,15 @@
 /**
  * BatchNorm2d in training mode and Dropout.
  *
- * BatchNorm: the forward is ONNX BatchNormalization with training_mode=1 and momentum 0, whose second and third
- * outputs are then the batch mean and the biased batch variance. Running statistics follow PyTorch:
+ * BatchNorm: the batch mean and biased variance (ReduceMean over N, H, W), then ONNX BatchNormalization in its
+ * inference form with those statistics. Running statistics follow PyTorch:
  * r ← (1 − m)·r + m·batch, with the unbiased variance (× M/(M−1), M = N·H·W) for running_var. Backward:
  * dβ = Σ dY, dγ = Σ dY·x̂, dX = γ·σ⁻¹/M · (M·dY − dβ − x̂·dγ), sums over N, H, W.
  *
  * Dropout: y = x·mask with the mask (0 or 1/(1−p), seeded per step by the trainer) fed as a graph input.
  */
 import { ConfigError } from '../../errors';
-import { Tensor } from '../../tensor/tensor';
-import { GradRule, float, int, intAttr } from './types';
+import { GradRule, float, int, intAttr, ints } from './types';
 
 export const batchNorm: GradRule = {
   forward(c) {
@@ -20,16 +19,16 @@ export const batchNorm: GradRule = {
     if (xs.length !== 4) throw new ConfigError('BatchNormalization training needs NCHW input', { got: `rank ${xs.length}`, where: m || '<root>' });
     const eps = intAttr(node, 'epsilon', 1e-5);
     const C = xs[1];
-    // momentum 0: the statistics inputs do not matter; constants keep ONNX Runtime from writing the batch
-    // statistics into the running-statistics inputs in place (its kernel may reuse those buffers)
-    const zeros = b.constant(new Tensor('float32', new Float32Array(C), [C]));
-    const ones = b.constant(new Tensor('float32', new Float32Array(C).fill(1), [C]));
-    const [y, mean, variance] = b.node('BatchNormalization', [x, node.inputs[1], node.inputs[2], zeros, ones], { epsilon: float(eps), momentum: float(0), training_mode: int(1) }, {
-      module: m, outputs: [node.outputs[0], `${node.outputs[0]}:mean`, `${node.outputs[0]}:var`], tag: 'f',
-    });
+    // batch statistics computed here, then the inference-form BatchNormalization with them. (ONNX Runtime's
+    // training_mode kernel writes its statistics into its input buffers in place, which breaks as soon as two
+    // nodes' inputs share a buffer after its constant folding and sharing.)
+    const mean = b.op('ReduceMean', [x], { axes: ints([0, 2, 3]), keepdims: int(0) }, m);
+    const xc = b.op('Sub', [x, b.reshape(mean, [1, C, 1, 1], m)], {}, m, xs);
+    const variance = b.op('ReduceMean', [b.op('Mul', [xc, xc], {}, m)], { axes: ints([0, 2, 3]), keepdims: int(0) }, m);
+    b.node('BatchNormalization', [x, node.inputs[1], node.inputs[2], mean, variance], { epsilon: float(eps) }, { module: m, outputs: [node.outputs[0]], tag: 'f' });
+    c.saved.xc = xc;
     b.shapes.set(mean, [C]); b.shapes.set(variance, [C]);
     c.saved.mean = mean; c.saved.var = variance;
-    void y;
     const mom = c.bnMomentum(m);
     const M = xs[0] * xs[2] * xs[3];
     const keep = b.f32(1 - mom);
@@ -48,7 +47,7 @@ export const batchNorm: GradRule = {
     const col = (v: string) => b.reshape(v, [1, C, 1, 1], m);
     const axes = b.i64([0, 2, 3]);
     const invstd = b.op('Reciprocal', [b.op('Sqrt', [b.op('Add', [c.saved.var, b.f32(eps)], {}, m)], {}, m)], {}, m);
-    const xhat = b.op('Mul', [b.op('Sub', [x, col(c.saved.mean)], {}, m), col(invstd)], {}, m, xs);
+    const xhat = b.op('Mul', [c.saved.xc, col(invstd)], {}, m, xs);
     const dbeta = b.op('ReduceSum', [dy, axes], { keepdims: int(0) }, m, [C]);
     const dgamma = b.op('ReduceSum', [b.op('Mul', [dy, xhat], {}, m), axes], { keepdims: int(0) }, m, [C]);
     if (need[1]) res[1] = dgamma;

@@ -95,16 +95,36 @@ export const slice: GradRule = {
     if (!starts || !ends) throw new ConfigError('Slice with computed bounds has no gradient here', { where: m || '<root>' });
     const axes = (constInts(c, 3) ?? starts.map((_, i) => i)).map((a) => (a < 0 ? a + xs.length : a));
     const steps = constInts(c, 4) ?? starts.map(() => 1);
-    if (steps.some((s) => s !== 1)) throw new ConfigError('Slice with a step other than 1 has no gradient here', { got: `steps ${steps.join(', ')}`, where: m || '<root>' });
-    const pads = new Array(2 * xs.length).fill(0);
+    if (steps.some((st) => st < 1)) throw new ConfigError('Slice with a negative step has no gradient here', { got: `steps ${steps.join(', ')}`, where: m || '<root>' });
+    // axis by axis: spread dY out by its step (zeros between), then pad it into place
+    let g = dy;
+    const cur = [...shapeOf(c, node.outputs[0])];
     axes.forEach((a, k) => {
-      const d = xs[a];
+      const d = xs[a], step = steps[k], n = cur[a];
       const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
-      const s = clamp(starts[k]), e = Math.max(clamp(ends[k]), s);
-      pads[a] = s;
-      pads[a + xs.length] = d - e;
+      const s0 = clamp(starts[k]);
+      let len = n;
+      if (step > 1) {
+        const withSlot = [...cur.slice(0, a + 1), 1, ...cur.slice(a + 1)];
+        const u = b.reshape(g, withSlot, m);
+        const padsU = new Array(2 * withSlot.length).fill(0);
+        padsU[withSlot.length + a + 1] = step - 1;
+        const spread = b.op('Pad', [u, b.i64(padsU)], { mode: { type: 'string', value: 'constant' } }, m);
+        len = n * step;
+        g = b.reshape(spread, [...cur.slice(0, a), len, ...cur.slice(a + 1)], m);
+        if (s0 + len > d) {
+          g = b.op('Slice', [g, b.i64([0]), b.i64([d - s0]), b.i64([a])], {}, m);
+          len = d - s0;
+        }
+      }
+      const pads = new Array(2 * xs.length).fill(0);
+      pads[a] = s0;
+      pads[a + xs.length] = d - s0 - len;
+      if (s0 || d - s0 - len) g = b.op('Pad', [g, b.i64(pads)], { mode: { type: 'string', value: 'constant' } }, m);
+      cur[a] = d;
     });
-    res[0] = b.op('Pad', [dy, b.i64(pads)], { mode: { type: 'string', value: 'constant' } }, m, xs);
+    res[0] = g;
+    b.shapes.set(g, xs);
     return res;
   },
 };
