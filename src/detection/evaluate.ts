@@ -178,6 +178,7 @@ export class CocoResult {
       rows: this.perClass.map((c) => ({ categoryId: c.categoryId, name: c.name, values: cols.map((k) => c.stats[k]) })),
       summary: { label: 'mAP', values: cols.map((k) => this.stats[k]) },
       cocoSummary: Object.fromEntries(STAT_NAMES.map((k, i) => [k, this.stats[i]])),
+      maxDets: [...this.acc.params.maxDets],
     };
   }
 

@@ -60,6 +60,8 @@ export interface MapTableData {
   summary: { label: string; values: (number | null)[] };
   /** COCO's 12-number summary (AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl) */
   cocoSummary?: Record<string, number>;
+  /** COCO: COCOeval's params.maxDets behind the AR1/AR10/AR100 lines (default [1, 10, 100]) */
+  maxDets?: number[];
   /** VOC: the IoU threshold */
   iouThreshold?: number;
 }
