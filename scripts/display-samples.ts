@@ -25,10 +25,10 @@ const save = (name: string, svg: string) => {
   writeFileSync(join(out, `${name}.png`), png);
   console.log(`${name}.png ${(png.length / 1024).toFixed(1)} KB, rasterised in ${(performance.now() - t0).toFixed(0)} ms`);
 };
-save('prcurve-coco', prCurveSvg(cocoResult().prCurves().data));
-save('prcurve-voc07', prCurveSvg(vocResult('voc07').prCurves().data));
-save('maptable-coco', mapTableSvg(cocoResult().table().data));
-save('maptable-voc', mapTableSvg(vocResult('voc').table().data));
+save('prcurve-coco', prCurveSvg(cocoResult().prCurveData()));
+save('prcurve-voc07', prCurveSvg(vocResult('voc07').prCurveData()));
+save('maptable-coco', mapTableSvg(cocoResult().tableData()));
+save('maptable-voc', mapTableSvg(vocResult('voc').tableData()));
 save('summary-resnet18', summarySvg(summaryData(zoo.create('resnet18', {}), [1, 3, 224, 224], { depth: 2 })));
 save('training', trainingSvg(sampleTraining(false)));
 save('compare', compareSvg(sampleCompare()));
@@ -38,10 +38,10 @@ const cam = featureMaps(featureTensor(1, 7, 7), { overlay: imageTensor(224, 224)
 cam[Symbol.for('Jupyter.display') as never];
 save('featuremaps-cam', featureMapsSvg((cam as unknown as { data: never }).data));
 
-import { graphData } from '../src/display/graph';
+import { graphData } from '../src/analysis/graph-data';
 import { graphSvg } from '../src/display/render/graph-svg';
 for (const [name, depth] of [['resnet50', 2], ['resnet18', 3], ['densenet201', 2], ['densenet201', 3], ['inception_v3', 2], ['mobilenet_v2', 3]] as const) {
-  const d = graphData(zoo.create(name, {}), { depth });
+  const d = graphData(zoo.create(name, {}), undefined, { depth });
   const t0 = performance.now();
   const { svg, layout } = graphSvg(d);
   console.log(`  layout + svg ${name} depth ${depth}: ${layout.nodes.length} boxes, ${(performance.now() - t0).toFixed(0)} ms`);

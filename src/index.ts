@@ -20,4 +20,5 @@ export type { ProgressFactory, ProgressSink, ProgressCallback } from './progress
 export { JUPYTER_DISPLAY, isDisplayable } from './display/bundle';
 export type { MimeBundle, Displayable } from './display/bundle';
 export { MIME } from './display/schema';
+export { trainingBundle } from './display/training';
 export type * from './display/schema';

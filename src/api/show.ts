@@ -19,6 +19,10 @@ import { Summary } from '../display/summary';
 import { featureMaps as featureMapsDisplay, type FeatureMapsOptions } from '../display/featuremaps';
 import { PrCurveDisplay } from '../display/prcurve';
 import { MapTableDisplay } from '../display/maptable';
+import { Comparison, type CompareDisplayOptions } from '../display/compare';
+import { TrainingDisplay } from '../display/training';
+import type { ComparisonRow } from '../analysis/compare';
+import type { TrainingData } from '../display/training-schema';
 
 export interface GraphOptions {
   /** blocks deeper than this start collapsed (default 1) */
@@ -65,6 +69,22 @@ export function mapTable(result: HasTable): MapTableDisplay {
     throw new ConfigError('show.mapTable needs the result of det.evaluate', { expected: 'CocoResult | VocResult', got: describe(result), where: 'show.mapTable' });
   }
   return new MapTableDisplay(result.tableData());
+}
+
+/**
+ * The Canziani-style chart and table of `await analysis.compare([...])` (or its rows): operations against
+ * accuracy when `accuracy` is given (`{ resnet50: 76.1, … }`), else against latency when timed; bubble area ∝
+ * parameters.
+ */
+export function compare(c: Comparison | readonly ComparisonRow[], opts: CompareDisplayOptions = {}): Comparison {
+  if (c instanceof Comparison) return c.with(opts);
+  if (Array.isArray(c)) return new Comparison([...c], opts);
+  throw new ConfigError('show.compare needs the result of analysis.compare', { expected: 'Comparison | ComparisonRow[]', got: describe(c), where: 'show.compare' });
+}
+
+/** Training curves (loss and error of train and test, per step or epoch) from TrainingData. */
+export function training(data: TrainingData): TrainingDisplay {
+  return new TrainingDisplay(data);
 }
 
 function describe(v: unknown): string {

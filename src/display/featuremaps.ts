@@ -1,7 +1,9 @@
 import { ConfigError, ShapeError, fmtShape } from '../errors';
 import { Tensor } from '../tensor/tensor';
 import { DisplayObject, MimeBundle } from './bundle';
-import { Canvas, COLORMAPS, colorOf } from './png';
+import { Canvas, COLORMAPS } from './png';
+import { featureMapsSvg } from './render/featuremaps-svg';
+import { svgToPngBase64 } from './render/raster';
 import { MIME } from './schema';
 import type { Colormap, FeatureMapsData } from './featuremaps-schema';
 
@@ -19,7 +21,7 @@ export interface FeatureMapsOptions {
   /** an image to draw the maps over: [3, H, W] or [1, 3, H, W], uint8 0–255 or float 0–1 */
   overlay?: Tensor;
   alpha?: number;
-  /** PNG tile size in pixels (default: maps scaled to at least 64 px) */
+  /** PNG tile size in pixels (default: about 200k heatmap pixels in all, 48–160 px a tile) */
   tile?: number;
 }
 
@@ -34,6 +36,20 @@ function toRgb(img: Tensor, where: string): { w: number; h: number; rgb: Uint8Ar
   const rgb = new Uint8Array(w * h * 3);
   for (let c = 0; c < 3; c++) for (let i = 0; i < h * w; i++) rgb[i * 3 + c] = Math.max(0, Math.min(255, Math.round(Number(src[c * h * w + i]) * k)));
   return { w, h, rgb };
+}
+
+/** Text fallback: the shape, the range and each map's statistics (the first 8). */
+export function featureMapsText(d: FeatureMapsData): string {
+  const [c, h, w] = d.shape;
+  const n = d.maps.length;
+  return [`FeatureMaps${d.name ? ` '${d.name}'` : ''}: ${c}×${h}×${w} (item ${d.batchIndex}), showing ${n} channel${n === 1 ? '' : 's'}, ${d.scale} scale [${d.range[0].toPrecision(4)}, ${d.range[1].toPrecision(4)}]${d.overlay ? `, over a ${d.overlay.width}×${d.overlay.height} image (alpha ${d.overlay.alpha})` : ''}`,
+    ...d.maps.slice(0, 8).map((m) => `  channel ${String(m.channel).padStart(4)}: min ${m.min.toPrecision(4)}  mean ${m.mean.toPrecision(4)}  max ${m.max.toPrecision(4)}`),
+    ...(n > 8 ? [`  … ${n - 8} more`] : [])].join('\n');
+}
+
+/** The bundle of feature-map data: MIME data, the labelled heatmap grid with its colour bar as PNG, text. */
+export function featureMapsBundle(d: FeatureMapsData, opts: { tile?: number } = {}): MimeBundle {
+  return { [MIME.featuremaps]: d, 'image/png': svgToPngBase64(featureMapsSvg(d, opts)), 'text/plain': featureMapsText(d) };
 }
 
 /** Heatmap grid of feature maps: the featuremaps MIME data, a PNG grid and a text summary. */
@@ -60,40 +76,20 @@ export function featureMaps(t: Tensor, opts: FeatureMapsOptions = {}): DisplayOb
   const range: [number, number] = [Math.min(...maps.map((m) => m.min)), Math.max(...maps.map((m) => m.max))];
   const alpha = opts.alpha ?? 0.5;
   const overlay = opts.overlay ? toRgb(opts.overlay, where) : null;
+  const tile = opts.tile;
+  if (tile !== undefined && !(Number.isInteger(tile) && tile >= 8 && tile <= 512)) throw new ConfigError('tile out of range', { expected: 'an integer from 8 to 512 (px)', got: String(tile), where });
+  if (!(alpha >= 0 && alpha <= 1)) throw new ConfigError('alpha out of range', { expected: '0 ≤ alpha ≤ 1', got: String(opts.alpha), where });
+  let overlayData: FeatureMapsData['overlay'] = null;
+  if (overlay) {
+    const oc = new Canvas(overlay.w, overlay.h);
+    for (let i = 0; i < overlay.w * overlay.h; i++) oc.set(i % overlay.w, Math.floor(i / overlay.w), overlay.rgb[i * 3], overlay.rgb[i * 3 + 1], overlay.rgb[i * 3 + 2]);
+    overlayData = { width: overlay.w, height: overlay.h, png: oc.base64(), alpha };
+  }
   const data: FeatureMapsData = {
     version: 1, name: opts.name ?? '', shape: [c, h, w], batchIndex: b, channels, colormap: cmap, scale, range,
     maps: maps.map((m) => ({ channel: m.channel, min: m.min, max: m.max, mean: m.mean, data: Buffer.from(m.values.buffer).toString('base64') })),
-    overlay: null,
+    overlay: overlayData,
   };
-  const make = (): MimeBundle => {
-    const tile = opts.tile ?? Math.max(64, Math.min(160, Math.max(h, w)));
-    const cols = Math.ceil(Math.sqrt(maps.length)), rows = Math.ceil(maps.length / cols);
-    const gap = 4;
-    const canvas = new Canvas(cols * tile + (cols + 1) * gap, rows * tile + (rows + 1) * gap);
-    maps.forEach((m, k) => {
-      const [lo, hi] = scale === 'shared' ? range : [m.min, m.max];
-      const x0 = gap + (k % cols) * (tile + gap), y0 = gap + Math.floor(k / cols) * (tile + gap);
-      for (let y = 0; y < tile; y++) for (let x = 0; x < tile; x++) {
-        const v = m.values[Math.min(h - 1, Math.floor((y * h) / tile)) * w + Math.min(w - 1, Math.floor((x * w) / tile))];
-        let [r, g, bl] = colorOf(cmap, hi > lo ? (v - lo) / (hi - lo) : 0.5);
-        if (overlay) {
-          const p = (Math.min(overlay.h - 1, Math.floor((y * overlay.h) / tile)) * overlay.w + Math.min(overlay.w - 1, Math.floor((x * overlay.w) / tile))) * 3;
-          r = Math.round(alpha * r + (1 - alpha) * overlay.rgb[p]);
-          g = Math.round(alpha * g + (1 - alpha) * overlay.rgb[p + 1]);
-          bl = Math.round(alpha * bl + (1 - alpha) * overlay.rgb[p + 2]);
-        }
-        canvas.set(x0 + x, y0 + y, r, g, bl);
-      }
-    });
-    if (overlay && !data.overlay) {
-      const oc = new Canvas(overlay.w, overlay.h);
-      for (let i = 0; i < overlay.w * overlay.h; i++) oc.set(i % overlay.w, Math.floor(i / overlay.w), overlay.rgb[i * 3], overlay.rgb[i * 3 + 1], overlay.rgb[i * 3 + 2]);
-      data.overlay = { width: overlay.w, height: overlay.h, png: oc.base64(), alpha };
-    }
-    const text = [`FeatureMaps${data.name ? ` '${data.name}'` : ''}: ${c}×${h}×${w} (item ${b}), showing ${channels.length} channel${channels.length === 1 ? '' : 's'}, ${scale} scale [${range[0].toPrecision(4)}, ${range[1].toPrecision(4)}]`,
-      ...maps.slice(0, 8).map((m) => `  channel ${String(m.channel).padStart(4)}: min ${m.min.toPrecision(4)}  mean ${m.mean.toPrecision(4)}  max ${m.max.toPrecision(4)}`),
-      ...(maps.length > 8 ? [`  … ${maps.length - 8} more`] : [])].join('\n');
-    return { [MIME.featuremaps]: data, 'image/png': canvas.base64(), 'text/plain': text };
-  };
+  const make = (): MimeBundle => featureMapsBundle(data, { tile });
   return Object.assign(new DisplayObject(make), { data });
 }

@@ -1,11 +1,16 @@
 /**
- * The graph display bundle: `application/vnd.cnnlab.graph+json` (GraphData, made by analysis/graph-data.ts)
- * and a `text/plain` outline at the data's depth. The renderer (dagre layout) lives in the JupyterLab extension.
+ * The graph display bundle: `application/vnd.cnnlab.graph+json` (GraphData made by analysis/graph-data.ts,
+ * packed by graph-codec.ts: graph-schema.ts), the diagram as `image/png` (layout.ts, the same layout the
+ * extension draws first) and a `text/plain` outline at the data's depth.
  */
 import { firstPositions } from '../graph/blocks';
 import { Displayable, JUPYTER_DISPLAY, MimeBundle } from './bundle';
 import { MIME } from './schema';
 import type { GraphBlockData, GraphData } from './analysis-schema';
+import type { GraphWire } from './graph-schema';
+import { encodeGraph } from './graph-codec';
+import { graphSvg } from './render/graph-svg';
+import { svgToPngBase64 } from './render/raster';
 
 /** Outline of the graph with blocks collapsed to the data's depth. */
 export function graphText(d: GraphData): string {
@@ -40,11 +45,27 @@ export function graphText(d: GraphData): string {
   return lines.join('\n');
 }
 
-/** Graph data as a display object (`application/vnd.cnnlab.graph+json` + text outline). */
+/** SVG of the diagram at the data's depth (the PNG fallback before rasterising). */
+export function graphSvgOf(d: GraphData): string {
+  return graphSvg(d).svg;
+}
+
+/** The bundle of graph data: packed MIME data, the diagram as PNG, the outline as text. */
+export function graphBundle(d: GraphData): MimeBundle {
+  const { svg, scale } = graphSvg(d);
+  return { [MIME.graph]: encodeGraph(d), 'image/png': svgToPngBase64(svg, scale), 'text/plain': graphText(d) };
+}
+
+/** Graph data as a display object (`application/vnd.cnnlab.graph+json` + PNG diagram + text outline). */
 export class GraphDisplay implements Displayable {
   constructor(readonly data: GraphData) {}
+  /** the GraphData (a deep copy, JSON-safe) */
   json(): GraphData { return JSON.parse(JSON.stringify(this.data)) as GraphData; }
+  /** the packed form the MIME bundle carries */
+  wire(): GraphWire { return encodeGraph(this.data); }
   text(): string { return graphText(this.data); }
+  /** the diagram as an SVG document (for slides; the PNG is this rasterised) */
+  svg(): string { return graphSvgOf(this.data); }
   toString(): string { return this.text(); }
-  [JUPYTER_DISPLAY](): MimeBundle { return { [MIME.graph]: this.json(), 'text/plain': this.text() }; }
+  [JUPYTER_DISPLAY](): MimeBundle { return graphBundle(this.data); }
 }

@@ -15,8 +15,7 @@
  * edges become O(n) (the data keeps every edge; `carried` counts the inputs the carry edge stands for).
  */
 import * as dagre from '@dagrejs/dagre';
-import type { GraphBlockData, GraphData, GraphNodeData } from './analysis-schema';
-import type { Dim } from '../graph/ir';
+import type { Dim, GraphBlockData, GraphData, GraphNodeData } from './analysis-schema';
 import type { OpCategory } from './palette';
 import { textWidth } from './text-width';
 
@@ -49,7 +48,7 @@ export interface LayoutNode extends LayoutBox {
   ref: string;
   /** label lines: a title (drawn bold) and details */
   lines: string[];
-  /** op category (colour); null for blocks */
+  /** op category (colour); for a closed block, its one node's when it holds a single node, else null */
   category: OpCategory | null;
 }
 
@@ -187,6 +186,7 @@ export function layoutGraph(d: GraphData, opts: LayoutOptions = {}): GraphLayout
   const expand = new Set(opts.expand ?? []);
   const collapse = new Set(opts.collapse ?? []);
   const blocks = new Map(d.blocks.map((b) => [b.path, b]));
+  const nodeIndex = new Map(d.nodes.map((n, i) => [n.id, i]));
   const blockOfNode = new Map<string, string>();
   for (const b of d.blocks) for (const id of b.nodes) blockOfNode.set(id, b.path);
 
@@ -236,7 +236,9 @@ export function layoutGraph(d: GraphData, opts: LayoutOptions = {}): GraphLayout
       if (!layoutNodes.has(r)) {
         const b = blocks.get(r.slice(6))!;
         const lines = blockLines(b);
-        layoutNodes.set(r, { id: r, kind: 'block', ref: b.path, lines, category: null, ...boxSize(lines) });
+        // a leaf module's block holding one node (a Conv2d, a ReLU) takes that node's colour
+        const only = b.children.length === 0 && b.nodes.length === 1 ? d.nodes[nodeIndex.get(b.nodes[0])!].category : null;
+        layoutNodes.set(r, { id: r, kind: 'block', ref: b.path, lines, category: only, ...boxSize(lines) });
         chainOf.set(r, chain(b.parent));
       }
       continue;

@@ -3,6 +3,9 @@ import { DisplayObject, type MimeBundle } from './bundle';
 import type { MapTableData } from './det-schema';
 
 import { MIME } from './schema';
+import { cocoSummaryLines } from './render/coco-lines';
+import { mapTableSvg } from './render/maptable-svg';
+import { svgToPngBase64 } from './render/raster';
 
 export const MAPTABLE_MIME = MIME.maptable;
 
@@ -22,12 +25,12 @@ export function mapTableText(d: MapTableData): string {
   const out = [`mAP table (${d.style}${d.iouThreshold !== undefined ? `, IoU ${d.iouThreshold}` : ''})`, line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (let i = 1; i < rows.length - 1; i++) out.push(line(rows[i]));
   out.push(widths.map((w) => '-'.repeat(w)).join('  '), line(rows[rows.length - 1]));
-  if (d.cocoSummary) out.push(Object.entries(d.cocoSummary).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' '));
+  if (d.cocoSummary) out.push('', ...cocoSummaryLines(d.cocoSummary, d.maxDets));
   return out.join('\n');
 }
 
 export function mapTableBundle(d: MapTableData): MimeBundle {
-  return { [MAPTABLE_MIME]: d, 'text/plain': mapTableText(d) };
+  return { [MAPTABLE_MIME]: d, 'image/png': svgToPngBase64(mapTableSvg(d)), 'text/plain': mapTableText(d) };
 }
 
 /** A displayable holding mAP-table data. */

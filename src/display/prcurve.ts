@@ -3,6 +3,8 @@ import { DisplayObject, type MimeBundle } from './bundle';
 import type { PrCurveData } from './det-schema';
 
 import { MIME } from './schema';
+import { prCurveSvg } from './render/prcurve-svg';
+import { svgToPngBase64 } from './render/raster';
 
 export const PRCURVE_MIME = MIME.prcurve;
 
@@ -23,7 +25,7 @@ export function prCurveText(d: PrCurveData): string {
 }
 
 export function prCurveBundle(d: PrCurveData): MimeBundle {
-  return { [PRCURVE_MIME]: d, 'text/plain': prCurveText(d) };
+  return { [PRCURVE_MIME]: d, 'image/png': svgToPngBase64(prCurveSvg(d)), 'text/plain': prCurveText(d) };
 }
 
 /** A displayable holding PR-curve data. */

@@ -4,6 +4,8 @@
  */
 import { JUPYTER_DISPLAY, MimeBundle, Displayable } from './bundle';
 import { MIME } from './schema';
+import { summarySvg } from './render/summary-svg';
+import { svgToPngBase64 } from './render/raster';
 import type { Dim, OtherOpCategory, SummaryData, SummaryRow } from './analysis-schema';
 
 const OTHER_LABELS: Record<OtherOpCategory, string> = {
@@ -98,6 +100,6 @@ export class Summary implements Displayable {
   text(): string { return summaryText(this.data); }
   toString(): string { return this.text(); }
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { [MIME.summary]: this.json(), 'text/plain': this.text() };
+    return { [MIME.summary]: this.json(), 'image/png': svgToPngBase64(summarySvg(this.data)), 'text/plain': this.text() };
   }
 }

@@ -6,6 +6,8 @@ import { fromOnnx } from '../../src/graph/onnx';
 import { graphData } from '../../src/analysis/graph-data';
 import { graph as graphDisplay } from '../../src/api/show';
 import { MIME } from '../../src/display/schema';
+import type { GraphWire } from '../../src/display/schema';
+import { decodeGraph } from '../../src/display/graph-codec';
 import { TinyNet } from '../helpers/models';
 import * as zoo from '../../src/zoo';
 
@@ -35,7 +37,8 @@ describe('graph display data', () => {
     expect(conv).toMatchObject({ op: 'Conv', category: 'macs', attrs: { dilations: [2, 2], group: 2 } });
     expect(conv.weights.map((w) => w.shape)).toEqual([[8, 4, 3, 3], [8]]);
     const b = d[JUPYTER_DISPLAY]();
-    expect(b[MIME.graph]).toEqual(data);
+    // the bundle carries the packed form; decoding gives the data back exactly
+    expect(decodeGraph(b[MIME.graph] as GraphWire)).toEqual(data);
     expect(b['text/plain']).toContain('stem (Sequential)');
     expect(b['text/plain']).not.toContain('stem.0 (Conv2d)'); // collapsed at depth 1
     expect(graphDisplay(g, undefined, { depth: 2 }).text()).toContain('stem.0 (Conv2d)');

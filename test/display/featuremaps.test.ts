@@ -1,6 +1,7 @@
 import { PNG } from 'pngjs';
 import { expect, it } from 'vitest';
 import { featureMaps } from '../../src/display/featuremaps';
+import { featureMapsFigure } from '../../src/display/render/featuremaps-svg';
 import { colorOf } from '../../src/display/png';
 import { JUPYTER_DISPLAY } from '../../src/display/bundle';
 import { MIME } from '../../src/display/schema';
@@ -19,11 +20,14 @@ it('feature maps: data round-trips, PNG grid has the right size and colours, tex
   expect(Array.from(m4)).toEqual(Array.from({ length: 12 }, (_, i) => 108 + i));
   expect(data.range).toEqual([60, 119]);
   const png = PNG.sync.read(Buffer.from(b['image/png'] as string, 'base64'));
-  // 2 maps → 2 columns × 1 row of 10-px tiles with 4-px gaps
-  expect([png.width, png.height]).toEqual([2 * 10 + 3 * 4, 10 + 2 * 4]);
-  // top-left pixel of the first tile is the shared minimum → the colormap's first colour
-  const [r, g, bl] = colorOf('viridis', 0);
-  expect(Array.from(png.data.subarray((4 * png.width + 4) * 4, (4 * png.width + 4) * 4 + 3))).toEqual([r, g, bl]);
+  const fig = featureMapsFigure(data, { tile: 10 });
+  expect([png.width, png.height]).toEqual([fig.width, fig.height]);
+  expect(fig.tiles.map((t) => t.width)).toEqual([10, 10]);
+  // the first tile's top-left map pixel (3×4 map on a 10-px tile: 2.5 px a cell) is the shared minimum → the
+  // colormap's first colour; the second tile's bottom-right one the maximum
+  const px = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
+  expect(px(fig.tiles[0].x + 1, fig.tiles[0].y + 1)).toEqual(colorOf('viridis', 0));
+  expect(px(fig.tiles[1].x + 8, fig.tiles[1].y + 6)).toEqual(colorOf('viridis', 1));
   expect(b['text/plain']).toContain("FeatureMaps 'layer1': 5×3×4 (item 1), showing 2 channels");
 });
 

@@ -4,12 +4,13 @@
  */
 import { expect, it } from 'vitest';
 import { analysis, ConfigError, det, JUPYTER_DISPLAY, MIME, nn, show, Tensor, zoo } from '../../src';
-import type { GraphData, MapTableData, PrCurveData, SummaryData } from '../../src';
+import type { GraphData, GraphWire, MapTableData, PrCurveData, SummaryData } from '../../src';
+import { decodeGraph } from '../../src/display/graph-codec';
 
 it('show.graph / show.summary on a zoo model: the same data as analysis, totals exact', () => {
   const m = zoo.create('resnet18');
   const g = show.graph(m, [1, 3, 224, 224], { depth: 1 })[JUPYTER_DISPLAY]();
-  const gd = g[MIME.graph] as GraphData;
+  const gd: GraphData = decodeGraph(g[MIME.graph] as GraphWire);
   // torchvision resnet18: 20 convolutions (1 stem, 16 in the blocks, 3 downsample) each followed by BN, one fc
   const count = (op: string) => gd.nodes.filter((n) => n.op === op).length;
   expect([count('Conv'), count('BatchNormalization'), count('Gemm'), count('Input'), count('Output')]).toEqual([20, 20, 1, 1, 1]);

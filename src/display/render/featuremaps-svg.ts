@@ -4,7 +4,7 @@
  */
 import { PNG } from 'pngjs';
 import { scaleLinear } from 'd3-scale';
-import type { FeatureMapsData } from '../featuremaps';
+import type { FeatureMapsData } from '../featuremaps-schema';
 import { colorOf, encodePng } from '../png';
 import { el, fit, fmt, svgDoc, text, textWidth } from './svg';
 
@@ -36,7 +36,15 @@ function tilePixels(d: FeatureMapsData, values: Float32Array, lo: number, hi: nu
   return { w, h, rgba };
 }
 
-export function featureMapsSvg(d: FeatureMapsData): string {
+export function featureMapsSvg(d: FeatureMapsData, opts: { tile?: number } = {}): string {
+  return featureMapsFigure(d, opts).svg;
+}
+
+/** The SVG and where each map's tile and the colour bar sit in it (px). */
+export function featureMapsFigure(d: FeatureMapsData, opts: { tile?: number } = {}): {
+  svg: string; width: number; height: number; tiles: { x: number; y: number; width: number; height: number }[]; bar: { x: number; y: number; width: number; height: number };
+} {
+  const tiles: { x: number; y: number; width: number; height: number }[] = [];
   const [C, H, W] = d.shape;
   const n = d.maps.length;
   const cols = Math.max(1, Math.ceil(Math.sqrt(n * 1.5)));
@@ -44,7 +52,7 @@ export function featureMapsSvg(d: FeatureMapsData): string {
   // about 200k heatmap pixels in all (a typical PNG stays under 200 KB); an integer zoom of small maps keeps
   // their pixels square and the PNG small
   const target = Math.max(48, Math.min(160, Math.sqrt(200_000 / n)));
-  const tile = W >= target ? Math.round(target) : W * Math.max(1, Math.round(target / W));
+  const tile = opts.tile ?? (W >= target ? Math.round(target) : W * Math.max(1, Math.round(target / W)));
   const tileH = Math.round((tile * H) / W) || tile;
   const perMap = d.scale === 'per-map';
   const labelH = perMap ? 30 : 16;
@@ -65,6 +73,7 @@ export function featureMapsSvg(d: FeatureMapsData): string {
     const x = left + (k % cols) * (tile + gap), y = top + Math.floor(k / cols) * (tileH + labelH + gap);
     parts.push(text(x, y + 12, fit(`ch ${m.channel}`, tile, 11), { size: 11, fill: '#333' }));
     if (perMap) parts.push(text(x, y + 26, fit(`${num(m.min)} … ${num(m.max)}`, tile, 10), { size: 10, fill: '#666' }));
+    tiles.push({ x, y: y + labelH, width: tile, height: tileH });
     parts.push(el('image', { x, y: y + labelH, width: tile, height: tileH, href: b64png(px.w, px.h, px.rgba), preserveAspectRatio: 'none', 'image-rendering': over ? undefined : 'optimizeSpeed' }));
     parts.push(el('rect', { x: x - 0.5, y: y + labelH - 0.5, width: tile + 1, height: tileH + 1, fill: 'none', stroke: '#999' }));
   });
@@ -91,8 +100,9 @@ export function featureMapsSvg(d: FeatureMapsData): string {
   const title = `Feature maps${d.name ? ` ${d.name}` : ''}: ${C}×${H}×${W}${d.batchIndex ? ` (batch item ${d.batchIndex})` : ''}`;
   const sub = `${n} of ${C} channel${C === 1 ? '' : 's'} · ${perMap ? 'per-map scale' : `shared scale [${num(d.range[0])}, ${num(d.range[1])}]`}${d.overlay ? ` · over the ${d.overlay.width}×${d.overlay.height} image, alpha ${d.overlay.alpha}` : ''}`;
   parts.push(text(16, 28, title, { size: 15, bold: true }), text(16, 46, sub, { size: 12, fill: '#555' }));
-  const width = Math.max(bx + bw + 24 + barW, 16 + textWidth(title, 15, true) + 16, 16 + textWidth(sub, 12) + 16);
-  return svgDoc(width, top + Math.max(gridH, labelH + bh + 10) + 16, title, parts.join(''));
+  const width = Math.ceil(Math.max(bx + bw + 24 + barW, 16 + textWidth(title, 15, true) + 16, 16 + textWidth(sub, 12) + 16));
+  const height = Math.ceil(top + Math.max(gridH, labelH + bh + 10) + 16);
+  return { svg: svgDoc(width, height, title, parts.join('')), width, height, tiles, bar: { x: bx, y: by, width: bw, height: bh } };
 }
 
 /** Box-filter downsampling of RGBA by factor f < 1. */

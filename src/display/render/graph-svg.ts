@@ -8,6 +8,7 @@ import { line, curveBasis } from 'd3-shape';
 import type { GraphData } from '../analysis-schema';
 import { layoutGraph, LAYOUT_FONT, compactCount, type GraphLayout, type LayoutOptions } from '../layout';
 import { BLOCK_STYLE, CATEGORY_STYLE, CLUSTER_STYLE, categoryText } from '../palette';
+import { fitScale } from './raster';
 import { el, fit, fmt, svgDoc, text, textWidth } from './svg';
 
 const EDGE = '#6b6b6b', CARRY = '#9b6b92';
@@ -41,13 +42,14 @@ function diagram(l: GraphLayout, y0 = -Infinity, y1 = Infinity): string {
     const cx = n.x + n.width / 2;
     const [title, ...rest] = n.lines;
     if (n.kind === 'block') {
-      parts.push(el('rect', { x: n.x, y: n.y, width: n.width, height: n.height, rx: 5, fill: BLOCK_STYLE.fill, stroke: BLOCK_STYLE.stroke, 'stroke-width': 1.4 }));
-      parts.push(el('rect', { x: n.x + 2.5, y: n.y + 2.5, width: n.width - 5, height: n.height - 5, rx: 3.5, fill: 'none', stroke: BLOCK_STYLE.stroke, 'stroke-width': 0.7 }));
+      const s = n.category ? CATEGORY_STYLE[n.category] : { fill: BLOCK_STYLE.fill, stroke: BLOCK_STYLE.stroke };
+      parts.push(el('rect', { x: n.x, y: n.y, width: n.width, height: n.height, rx: 5, fill: s.fill, stroke: s.stroke, 'stroke-width': 1.4 }));
+      parts.push(el('rect', { x: n.x + 2.5, y: n.y + 2.5, width: n.width - 5, height: n.height - 5, rx: 3.5, fill: 'none', stroke: n.category ? '#ffffff' : BLOCK_STYLE.stroke, 'stroke-opacity': n.category ? 0.7 : 1, 'stroke-width': 0.7 }));
     } else {
       const s = CATEGORY_STYLE[n.category ?? 'other'];
       parts.push(el('rect', { x: n.x, y: n.y, width: n.width, height: n.height, rx: n.kind === 'io' ? n.height / 2 : 4, fill: s.fill, stroke: s.stroke, 'stroke-width': 1 }));
     }
-    const fill = n.kind === 'block' ? BLOCK_STYLE.text : categoryText(n.category ?? 'other');
+    const fill = n.kind === 'block' && !n.category ? BLOCK_STYLE.text : categoryText(n.category ?? 'other');
     parts.push(text(cx, n.y + 6 + LAYOUT_FONT.title - 1, title, { size: LAYOUT_FONT.title, bold: true, anchor: 'middle', fill }));
     rest.forEach((r, i) => parts.push(text(cx, n.y + 6 + LAYOUT_FONT.title + (i + 1) * (LAYOUT_FONT.detail + 3), r, { size: LAYOUT_FONT.detail, anchor: 'middle', fill })));
   }
@@ -91,7 +93,7 @@ function legend(l: GraphLayout, width: number): { svg: string; height: number } 
     label: CATEGORY_STYLE[c].label,
     draw: (x, y) => el('rect', { x, y: y - 6, width: 16, height: 12, rx: c === 'io' ? 6 : 2, fill: CATEGORY_STYLE[c].fill, stroke: CATEGORY_STYLE[c].stroke }),
   }));
-  if (l.nodes.some((n) => n.kind === 'block')) items.push({ label: 'module block (closed)', draw: (x, y) => el('rect', { x, y: y - 6, width: 16, height: 12, rx: 2, fill: BLOCK_STYLE.fill, stroke: BLOCK_STYLE.stroke, 'stroke-width': 1.4 }) });
+  if (l.nodes.some((n) => n.kind === 'block')) items.push({ label: 'module (closed; a one-op module in its op colour)', draw: (x, y) => el('rect', { x, y: y - 6, width: 16, height: 12, rx: 2, fill: BLOCK_STYLE.fill, stroke: BLOCK_STYLE.stroke, 'stroke-width': 1.4 }) });
   if (l.clusters.length) items.push({ label: 'module block (open)', draw: (x, y) => el('rect', { x, y: y - 6, width: 16, height: 12, rx: 2, fill: CLUSTER_STYLE.fill, stroke: CLUSTER_STYLE.stroke, 'stroke-dasharray': '3 2' }) });
   if (l.edges.some((e) => e.kind === 'carry')) items.push({ label: "concat: earlier concat's inputs carried", draw: (x, y) => el('path', { d: `M${x},${y}h16`, stroke: CARRY, 'stroke-dasharray': '4 3', 'stroke-width': 1.5 }) });
   const parts: string[] = [];
@@ -106,16 +108,18 @@ function legend(l: GraphLayout, width: number): { svg: string; height: number } 
 }
 
 /** The diagram of graph display data as an SVG document (see the module comment). */
-export function graphSvg(d: GraphData, opts: LayoutOptions = {}): { svg: string; layout: GraphLayout } {
+export function graphSvg(d: GraphData, opts: LayoutOptions = {}): { svg: string; layout: GraphLayout; scale: number } {
   const l = layoutGraph(d, opts);
   const depth = opts.depth ?? d.depth;
   const title = `${d.name}: ${d.totals.nodes.toLocaleString('en-US')} nodes, ${compactCount(d.totals.params)} params, ${compactCount(d.totals.macs)} MACs`;
-  const sub = `module blocks open to depth ${depth}${l.clusters.length ? '' : ''} · ${l.nodes.length} boxes drawn`;
   const ys = [0, ...cuts(l), l.height];
   const cols = ys.length - 1;
   const diagramW = cols * l.width + (cols - 1) * COLUMN_GAP;
   const colH = Math.max(...ys.slice(1).map((y, i) => y - ys[i]));
   const width = Math.max(diagramW + 8, textWidth(title, 15, true) + 32, 360);
+  // legend rows are estimated for the scale; the exact height follows
+  const scale = fitScale(width, colH + 160);
+  const sub = `module blocks open to depth ${depth} · ${l.nodes.length} boxes${cols > 1 ? ` in ${cols} columns` : ''}${scale < 1 ? ` · PNG scaled to ${Math.floor(scale * 100)} % (the interactive view has it all)` : ''}`;
   const leg = legend(l, width - 16);
   const top = 54 + leg.height + 6;
   const defs = [
@@ -129,5 +133,6 @@ export function graphSvg(d: GraphData, opts: LayoutOptions = {}): { svg: string;
     body.push(el('g', { transform: `translate(${fmt(dx)},${fmt(dy)})`, 'clip-path': cols > 1 ? `url(#col${i})` : undefined }, diagram(l, ys[i], ys[i + 1])));
     if (i < cols - 1) body.push(text(dx + l.width + COLUMN_GAP / 2, top + 12, '→', { size: 16, anchor: 'middle', fill: '#999' }), text(dx + l.width / 2, top + (ys[i + 1] - ys[i]) + 14, 'continues in the next column', { size: 10, anchor: 'middle', fill: '#999' }));
   }
-  return { svg: svgDoc(width, top + colH + (cols > 1 ? 22 : 8), title, body.join('')), layout: l };
+  const height = top + colH + (cols > 1 ? 22 : 8);
+  return { svg: svgDoc(width, height, title, body.join('')), layout: l, scale: Math.min(scale, fitScale(width, height)) };
 }

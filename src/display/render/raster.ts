@@ -9,8 +9,13 @@ import { encodePalettePng } from './png-palette';
 
 /** PNGs larger than this are re-encoded with a 256-colour palette (render/png-palette.ts) */
 const QUANTIZE_ABOVE = 100 * 1024;
-/** resvg aborts the process on some degenerate sizes: refuse them first */
-const MAX_SIDE = 16_000, MAX_PIXELS = 40e6;
+/** the largest PNG drawn (resvg aborts the process on some degenerate sizes: they are refused first) */
+export const MAX_SIDE = 16_000, MAX_PIXELS = 16e6;
+
+/** The zoom (≤ 1) that brings a w×h document within the PNG limits. */
+export function fitScale(w: number, h: number): number {
+  return Math.min(1, MAX_SIDE / w, MAX_SIDE / h, Math.sqrt(MAX_PIXELS / (w * h)));
+}
 
 /**
  * Rasterises an SVG document at its own size (scale 1: legible at 100 %) into PNG bytes; a large result is
