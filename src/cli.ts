@@ -13,7 +13,8 @@ import { readNpy, writeNpy } from './tensor/npy';
 import { Tensor } from './tensor/tensor';
 import { Rng } from './tensor/random';
 import * as zoo from './zoo';
-import { compare } from './api/analysis';
+import { compare, topk } from './api/analysis';
+import { IMAGENET_CLASSES } from './zoo/imagenet';
 
 /** `1x3x224x224` → [1, 3, 224, 224] */
 export function parseShape(s: string, flag = '--input'): number[] {
@@ -76,6 +77,11 @@ async function runCommand(spec: string, o: { input: string; output?: string; wei
     const path = o.output ? (names.length === 1 ? o.output : o.output.replace(/\.npy$/, '') + `.${k}.npy`) : undefined;
     if (path) writeFileSync(path, writeNpy(t));
     process.stdout.write(`${k}: ${t.dtype} [${t.dims.join(', ')}]${path ? ` → ${path}` : ''}${i === 0 ? ` (${s.device}, ${s.timings[s.timings.length - 1].ms.toFixed(1)} ms)` : ''}\n`);
+    // ImageNet classifiers: the top 5 by name (and whether the weights were random)
+    if (i === 0 && t.dims.length === 2 && t.dims[1] === IMAGENET_CLASSES.length) {
+      const text = topk(t, { k: 5, randomWeights: model.graph.metadata.weights === 'random' }).text();
+      process.stdout.write(text.split('\n').map((l) => `  ${l}`).join('\n') + '\n');
+    }
   }
   await s.release();
   return 0;

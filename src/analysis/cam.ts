@@ -13,6 +13,7 @@ import { Module } from '../nn/module';
 import { Session } from '../runtime/session';
 import { Tensor } from '../tensor/tensor';
 import { constInts, numericShape, paramRefs } from './graph-util';
+import { IMAGENET_CLASSES } from '../zoo/imagenet';
 
 export interface CamHead {
   /**
@@ -131,10 +132,14 @@ export interface CamResult {
   /** [N, H, W] the maps upsampled bilinearly (PyTorch's align_corners=False) to the input size */
   upsampled: Tensor<'float32'>;
   classIdx: number[];
+  /** each image's class name (ImageNet's for 1,000 classes, else the index) */
+  classLabels: string[];
   /** the network's output for each image's class (from the same forward pass) */
   scores: number[];
   featureTap: string;
   fcWeight: string;
+  /** the model's weights were never loaded or trained (the maps explain a random network) */
+  randomWeights: boolean;
 }
 
 /** PyTorch's F.interpolate(mode='bilinear', align_corners=False) of [N, h, w] maps to [N, H, W]. */
@@ -255,7 +260,9 @@ export async function cam(model: Module | Session, x: Tensor, opts: CamOptions =
       upsampled: resizeBilinear(mapsT, [x.dims[2], x.dims[3]]),
       classIdx: cls,
       scores: ld ? cls.map((ci, b) => ld[b * k + ci]) : [],
+      classLabels: cls.map((ci) => (classes === IMAGENET_CLASSES.length ? IMAGENET_CLASSES[ci] : String(ci))),
       featureTap, fcWeight: weightName || '(class map: channel c of the pooled map)',
+      randomWeights: g.metadata.weights === 'random',
     };
   } finally {
     if (own) await session.release();

@@ -15,6 +15,8 @@ export { separableCostRatio, separableCostFraction } from './cost';
 export { cam, findCamHead, resizeBilinear } from './cam';
 export type { CamOptions, CamResult, CamHead } from './cam';
 export { occlusion } from './occlusion';
+export { predict, topk, Predictions, hasRandomWeights, RANDOM_WEIGHTS_NOTE } from './predict';
+export type { Prediction, TopkOptions } from './predict';
 export type { OcclusionOptions, OcclusionResult } from './occlusion';
 export { compareRows } from './compare';
 export type { CompareEntry, CompareOptions, ComparisonRow } from './compare';

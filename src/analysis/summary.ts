@@ -250,5 +250,6 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
     },
     rows: ordered,
     totals,
+    ...(g.metadata.weights === 'random' ? { weights: 'random' as const } : {}),
   };
 }

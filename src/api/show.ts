@@ -8,6 +8,7 @@
  */
 import { ConfigError, ShapeError, fmtShape } from '../errors';
 import { Tensor } from '../tensor/tensor';
+import { imageNormalization, markNormalized } from '../tensor/normalization';
 import { graphData } from '../analysis/graph-data';
 import { summaryData, type SummaryOptions } from '../analysis/summary';
 import type { ModelLike } from '../analysis/graph-util';
@@ -117,10 +118,13 @@ export function cam(result: CamResult, opts: CamShowOptions = {}): ReturnType<ty
     const [bn, c, ih, iw] = image.dims;
     if (i >= bn) throw new ShapeError('show.cam: the image batch has no item at index', { expected: `at least ${i + 1} images`, got: fmtShape(image.dims), where: 'show.cam.image' });
     const size = c * ih * iw;
+    const norm = imageNormalization(image);
     image = new Tensor(image.dtype, image.data.slice(i * size, (i + 1) * size) as never, [c, ih, iw]);
+    if (norm) markNormalized(image, norm);
   }
   return featureMapsDisplay(map, {
-    name: `CAM, class ${result.classIdx[i]} (score ${result.scores[i].toPrecision(4)})`,
+    name: `CAM, class ${result.classIdx[i]}${result.classLabels?.[i] && result.classLabels[i] !== String(result.classIdx[i]) ? ` '${result.classLabels[i]}'` : ''}`
+      + `${result.scores.length ? ` (score ${result.scores[i].toPrecision(4)})` : ''}${result.randomWeights ? ' — random weights' : ''}`,
     overlay: image, alpha: opts.alpha ?? 0.5, colormap: opts.colormap ?? 'inferno',
   });
 }

@@ -87,6 +87,8 @@ export interface SummaryData {
   convention: { macs: string; flops: string; other: string; memory: string; paper?: string };
   rows: SummaryRow[];
   totals: SummaryTotals;
+  /** 'random' when the model's weights were never loaded or trained (the footer says so) */
+  weights?: 'random';
 }
 
 export interface GraphNodeData {

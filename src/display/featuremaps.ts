@@ -1,5 +1,6 @@
 import { ConfigError, ShapeError, fmtShape } from '../errors';
 import { Tensor } from '../tensor/tensor';
+import { imageNormalization } from '../tensor/normalization';
 import { DisplayObject, MimeBundle } from './bundle';
 import { Canvas, COLORMAPS } from './png';
 import { featureMapsSvg } from './render/featuremaps-svg';
@@ -30,10 +31,18 @@ function toRgb(img: Tensor, where: string): { w: number; h: number; rgb: Uint8Ar
   if (d.length !== 3 || d[0] !== 3) throw new ShapeError('overlay must be an RGB image', { expected: '[3, H, W] or [1, 3, H, W]', got: fmtShape(img.dims), where });
   const [, h, w] = d;
   const src = img.data as ArrayLike<number>;
+  const rgb = new Uint8Array(w * h * 3);
+  // an image loadImage normalised ((x − mean) / std) is shown as the photo: x = v · std + mean, in [0, 1]
+  const norm = imageNormalization(img);
+  if (norm) {
+    for (let c = 0; c < 3; c++) for (let i = 0; i < h * w; i++) {
+      rgb[i * 3 + c] = Math.max(0, Math.min(255, Math.round((Number(src[c * h * w + i]) * norm.std[c] + norm.mean[c]) * 255)));
+    }
+    return { w, h, rgb };
+  }
   let mx = 0;
   for (let i = 0; i < src.length; i++) mx = Math.max(mx, Number(src[i]));
   const k = img.dtype === 'uint8' || mx > 1.5 ? 1 : 255;
-  const rgb = new Uint8Array(w * h * 3);
   for (let c = 0; c < 3; c++) for (let i = 0; i < h * w; i++) rgb[i * 3 + c] = Math.max(0, Math.min(255, Math.round(Number(src[c * h * w + i]) * k)));
   return { w, h, rgb };
 }

@@ -12,6 +12,9 @@ const OTHER_LABELS: Record<OtherOpCategory, string> = {
   bn: 'BatchNorm/LRN', activation: 'activations', pooling: 'pooling', add: 'add', mul: 'mul', concat: 'concat', other: 'other',
 };
 
+/** The footer line of a model whose weights were never loaded or trained. */
+export const RANDOM_WEIGHTS_FOOTER = 'Weights: random (initialised, not loaded or trained): costs and shapes hold, outputs are not a trained model\'s';
+
 const int = (n: number) => n.toLocaleString('en-US');
 
 /** Papers' units: 25.6M, 4.09G, 300M, 1.2K. */
@@ -87,6 +90,7 @@ export function summaryText(d: SummaryData): string {
   lines.push(`Estimated total size (MB): ${megabytes(t.inputBytes + t.activationBytes + t.paramBytes + t.bufferBytes)}`);
   lines.push(rule);
   lines.push(`Convention: ${d.convention.macs}; ${d.convention.flops}.${d.convention.paper ? ` ${d.convention.paper}.` : ''}`);
+  if (d.weights === 'random') lines.push(RANDOM_WEIGHTS_FOOTER);
   return lines.join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { inspect } from 'util';
-import { CnnlabError, ConfigError, WeightLoadError, fmtShape } from '../errors';
+import { CnnlabError, ConfigError, NotFoundError, WeightLoadError, fmtShape } from '../errors';
 import { Graph } from '../graph/ir';
 import { DType, Tensor } from '../tensor/tensor';
 import { Parameter, sameShape } from './parameter';
@@ -28,6 +28,18 @@ export interface TraceOptions {
   outputNames?: string[];
   /** trace in training mode (PyTorch's `model.train()`): Dropout emits a `Dropout` node (default false) */
   training?: boolean;
+}
+
+/** The README section that says how to make a weights file from torchvision. */
+export const WEIGHTS_RECIPE = "README.md, 'Weights from torchvision' (torchvision state_dict → safetensors, a few lines of Python)";
+
+/** A weights file that cannot be opened: a NotFoundError pointing at the recipe (other errors pass through). */
+export function weightsFileError(path: string, e: unknown): unknown {
+  const code = (e as { code?: string })?.code ?? ((e as { cause?: { code?: string } })?.cause?.code);
+  if (e instanceof NotFoundError || code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+    return new NotFoundError(`weights file not found: ${path}`, { expected: `a safetensors file; to make one see ${WEIGHTS_RECIPE}`, got: code ?? 'no such file', where: path });
+  }
+  return e;
 }
 
 function findTracer(args: unknown[]): Tracer | undefined {
@@ -122,6 +134,17 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * 'random' while every trainable parameter still holds its seeded initialisation (no weights loaded or
+   * trained), 'set' once any was loaded (`loadWeights`, `loadStateDict`) or trained; 'none' without parameters.
+   * Traced graphs carry it (`graph.metadata.weights = 'random'`), so summaries, predictions and CAM titles say so.
+   */
+  weightsState(): 'random' | 'set' | 'none' {
+    const ps = this.namedParameters().filter(([, p]) => p.trainable);
+    if (!ps.length) return 'none';
+    return ps.some(([, p]) => p.assigned) ? 'set' : 'random';
+  }
+
   /** Number of trainable parameters. */
   numParameters(): number {
     return this.namedParameters().reduce((a, [, p]) => a + (p.trainable ? p.size : 0), 0);
@@ -171,7 +194,7 @@ export abstract class Module {
   /** Loads torchvision/timm weights saved as safetensors (atomic; see loadStateDict). */
   async loadWeights(path: string, opts: { strict?: boolean } = {}): Promise<this> {
     const { loadSafetensors } = await import('../tensor/safetensors');
-    const { tensors } = await loadSafetensors(path);
+    const { tensors } = await loadSafetensors(path).catch((e: unknown) => { throw weightsFileError(path, e); });
     this.loadStateDict(tensors, { strict: opts.strict, where: path });
     return this;
   }
@@ -200,6 +223,7 @@ export abstract class Module {
     const g = tracer.graph;
     g.name = this.typeName;
     g.metadata.dynamicBatch = String(opts.dynamicBatch ?? true);
+    if (this.weightsState() === 'random') g.metadata.weights = 'random';
 
     let args: SymTensor[];
     const isShape = (x: unknown): x is number[] => Array.isArray(x) && x.every((d) => typeof d === 'number');

@@ -26,6 +26,7 @@ export class Parameter {
   readonly init: Init;
   private readonly seed: number;
   private _data: Float32Array | undefined;
+  private _assigned = false;
 
   constructor(shape: readonly number[], init: Init = { kind: 'zeros' }, opts: { trainable?: boolean } = {}) {
     shapeSize(shape);
@@ -37,6 +38,11 @@ export class Parameter {
 
   get size(): number {
     return this.shape.reduce((a, b) => a * b, 1);
+  }
+
+  /** whether its values were set (loaded or trained) rather than left at the seeded initialisation */
+  get assigned(): boolean {
+    return this._assigned;
   }
 
   get materialized(): boolean {
@@ -61,6 +67,7 @@ export class Parameter {
       throw new ShapeError('parameter shape mismatch', { expected: fmtShape(this.shape), got: fmtShape(dims), where });
     }
     this._data = value instanceof Tensor && value.dtype === 'float32' ? new Float32Array(data) : (data as Float32Array);
+    this._assigned = true;
   }
 
   private initialise(): Float32Array {

@@ -23,6 +23,7 @@ import type SharpDefault from 'sharp';
 import { readFile } from 'fs/promises';
 import { CnnlabError, ConfigError, ParseError, ShapeError, fmtShape } from '../errors';
 import { Tensor } from './tensor';
+import { imageNormalization, markNormalized } from './normalization';
 import { fileError } from './safetensors';
 
 export const IMAGENET_MEAN: readonly number[] = Object.freeze([0.485, 0.456, 0.406]);
@@ -346,8 +347,11 @@ export function rawToTensor(img: RawImage, normalize: ImageOptions['normalize'] 
     const o = c * plane;
     for (let i = 0; i < plane; i++) out[o + i] = lut[data[i * 3 + c]];
   }
-  return new Tensor('float32', out, [1, 3, H, W]);
+  const t = new Tensor('float32', out, [1, 3, H, W]);
+  if (norm) markNormalized(t, norm);
+  return t;
 }
+
 
 function toRaw(img: RawImage | Tensor): RawImage {
   if (img instanceof Tensor) {
@@ -418,7 +422,10 @@ export function imagesToBatch(list: readonly Tensor[]): Tensor<'float32'> {
     if (t.dtype === 'float32') out.set(t.data as Float32Array, i * per);
     else for (let k = 0; k < per; k++) out[i * per + k] = Number(t.data[k]);
   });
-  return new Tensor('float32', out, [list.length, ...first]);
+  const batch = new Tensor('float32', out, [list.length, ...first]);
+  const norms = list.map((t) => imageNormalization(t));
+  const same = norms.every((n) => n && JSON.stringify(n) === JSON.stringify(norms[0]));
+  return same && norms[0] ? markNormalized(batch, norms[0]) : batch;
 }
 
 /** Loads several images with the same options into one [N, 3, H, W] batch. */

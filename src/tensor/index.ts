@@ -11,3 +11,5 @@ export {
 } from './image';
 export type { RawImage, ImageOptions, DecodeOptions, PngOptions, ResizeKernel } from './image';
 export { Rng, hashString } from './random';
+export { imageNormalization, markNormalized } from './normalization';
+export type { Normalization } from './normalization';

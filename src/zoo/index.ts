@@ -8,6 +8,7 @@ export { register, registerFamily, list, info, create, inputShape, checkOptions,
 export type {
   ModelInfo, PaperRef, OptionSpec, OptionSpecs, OptionValues, CreateOptions, Builder, CamelCase, VariantRow, FamilySpec, FamilyBuilders,
 } from './registry';
+export { IMAGENET_CLASSES } from './imagenet';
 export * from './alexnet';
 export * from './vgg';
 export * from './googlenet';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, NotFoundError } from '../errors';
-import { Module } from '../nn/module';
+import { Module, weightsFileError } from '../nn/module';
 import { readSafetensors } from '../tensor/safetensors';
 
 export interface PaperRef {
@@ -205,7 +205,7 @@ export function create(name: string, opts: CreateOptions = {}): Module {
   if (opts.weights) {
     let bytes: Uint8Array;
     try { bytes = readFileSync(opts.weights); } catch (e) {
-      throw new NotFoundError(`cannot read weights file ${opts.weights}`, { got: (e as Error).message, where: opts.weights });
+      throw weightsFileError(opts.weights, e);
     }
     const { tensors } = readSafetensors(bytes, opts.weights);
     m.loadStateDict(tensors, { where: opts.weights });
