@@ -112,10 +112,6 @@ export function pathDepth(path: string): number {
   return path ? path.split('.').length : 0;
 }
 
-export function shapeText(s: readonly Dim[] | null): string {
-  return s ? fmtShape(s) : '?';
-}
-
 /** Module paths of a graph in first-call order ('' first): the tracer's module types, then the prefixes of node paths. */
 export function modulePaths(g: Graph): string[] {
   const paths: string[] = [''];

@@ -8,6 +8,7 @@
  */
 import { ConfigError, ShapeError, fmtShape } from '../errors';
 import { Tensor } from '../tensor/tensor';
+import { areaXyxy, iouXyxy } from './iou';
 
 export type BoxesLike = Tensor | Float32Array | Float64Array | readonly (readonly number[])[] | readonly number[];
 export type BoxFormat = 'xyxy' | 'xywh' | 'cxcywh';
@@ -51,13 +52,10 @@ const ident = (x: number) => x;
 /** Areas (x2 − x1)·(y2 − y1) of xyxy boxes (+1 on each side with plusOne). */
 export function boxArea(boxes: BoxesLike, opts: { plusOne?: boolean } = {}): Float64Array | Float32Array {
   const b = flatBoxes(boxes);
-  const F = b.f32 ? Math.fround : ident;
-  const one = opts.plusOne ? 1 : 0;
+  const rule = { plusOne: opts.plusOne, f32: b.f32 };
   const out = b.f32 ? new Float32Array(b.n) : new Float64Array(b.n);
-  for (let i = 0; i < b.n; i++) {
-    const d = b.data;
-    out[i] = F(F(F(d[i * 4 + 2] - d[i * 4]) + one) * F(F(d[i * 4 + 3] - d[i * 4 + 1]) + one));
-  }
+  const d = b.data;
+  for (let i = 0; i < b.n; i++) out[i] = areaXyxy(d[i * 4], d[i * 4 + 1], d[i * 4 + 2], d[i * 4 + 3], rule);
   return out;
 }
 
@@ -69,18 +67,13 @@ export function boxArea(boxes: BoxesLike, opts: { plusOne?: boolean } = {}): Flo
 export function boxIou(a: BoxesLike, b: BoxesLike, opts: { plusOne?: boolean } = {}): Tensor<'float32' | 'float64'> {
   const A = flatBoxes(a, 'a'), B = flatBoxes(b, 'b');
   const f32 = A.f32 && B.f32;
-  const F = f32 ? Math.fround : ident;
-  const one = opts.plusOne ? 1 : 0;
+  const rule = { plusOne: opts.plusOne, f32 };
   const areaA = boxArea(A.data, opts), areaB = boxArea(B.data, opts);
   const out = f32 ? new Float32Array(A.n * B.n) : new Float64Array(A.n * B.n);
   const p = A.data, q = B.data;
   for (let i = 0; i < A.n; i++) {
-    const ax1 = p[i * 4], ay1 = p[i * 4 + 1], ax2 = p[i * 4 + 2], ay2 = p[i * 4 + 3];
     for (let j = 0; j < B.n; j++) {
-      const w = Math.max(F(F(Math.min(ax2, q[j * 4 + 2]) - Math.max(ax1, q[j * 4])) + one), 0);
-      const h = Math.max(F(F(Math.min(ay2, q[j * 4 + 3]) - Math.max(ay1, q[j * 4 + 1])) + one), 0);
-      const inter = F(w * h);
-      out[i * B.n + j] = F(inter / F(F(areaA[i] + areaB[j]) - inter));
+      out[i * B.n + j] = iouXyxy(p[i * 4], p[i * 4 + 1], p[i * 4 + 2], p[i * 4 + 3], areaA[i], q[j * 4], q[j * 4 + 1], q[j * 4 + 2], q[j * 4 + 3], areaB[j], rule);
     }
   }
   return f32 ? new Tensor('float32', out as Float32Array, [A.n, B.n]) : new Tensor('float64', out as Float64Array, [A.n, B.n]);

@@ -24,6 +24,10 @@
 import { ConfigError } from '../errors';
 import type { DtTable, GtTable } from './dataset';
 import { EPS, linspace, pairwiseSum } from './numeric';
+import { iouXyxy, type IouRule } from './iou';
+
+const COCO_IOU: IouRule = { zeroIfDisjoint: true };
+const COCO_CROWD: IouRule = { zeroIfDisjoint: true, crowd: true };
 
 export interface CocoParams {
   iouThrs: number[];
@@ -163,17 +167,8 @@ export function evaluateCoco(gt: GtTable, dt: DtTable, params: CocoParams = defa
       for (let d = 0; d < nd; d++) {
         const b = dsel[d] * 4;
         const dx = dt.box[b], dy = dt.box[b + 1], dw = dt.box[b + 2], dh = dt.box[b + 3];
-        const da = dw * dh;
-        let o = 0;
-        const w = Math.min(dw + dx, gw + gx) - Math.max(dx, gx);
-        if (w > 0) {
-          const h = Math.min(dh + dy, gh + gy) - Math.max(dy, gy);
-          if (h > 0) {
-            const inter = w * h;
-            o = inter / (crowd ? da : da + ga - inter);
-          }
-        }
-        ious[d * ng + g] = o;
+        // maskApi's bbIou on [x, y, w, h]: areas w·h, x2 = x + w; crowd: intersection / detection area
+        ious[d * ng + g] = iouXyxy(dx, dy, dw + dx, dh + dy, dw * dh, gx, gy, gw + gx, gh + gy, ga, crowd ? COCO_CROWD : COCO_IOU);
       }
     }
     // record detections

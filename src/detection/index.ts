@@ -8,10 +8,12 @@ export { argsortDesc, batchedNms, nms, softNms, type ScoresLike, type SoftNmsOpt
 export { roiAlign, roiPool, roundHalfAwayFromZero, type RoiAlignOptions, type RoiPoolOptions, type RoisLike } from './roi';
 export { spp, sppLength, sppPaperBins, type SppOptions } from './spp';
 export { BBOX_XFORM_CLIP, decodeBoxes, encodeBoxes, fastRcnnLoss, smoothL1, type BoxCodingOptions, type FastRcnnLossOptions } from './coding';
+export { felzenszwalb, toImage3, type Image3, type SegmentOptions } from './felzenszwalb';
 export {
-  convertColor, felzenszwalb, hierarchicalGrouping, proposalRecall, selectiveSearch, strategiesOf, toImage3,
-  type ColorSpace, type Image3, type SegmentOptions, type SelectiveSearchOptions, type Similarity,
+  convertColor, hierarchicalGrouping, selectiveSearch, strategiesOf, type ColorSpace, type SelectiveSearchOptions, type Similarity,
 } from './selective-search';
+export { proposalRecall } from './proposaleval';
+export { areaXyxy, iouXyxy, type IouRule } from './iou';
 export {
   loadDetections, loadGroundTruth, parseVocXml, readVocXml, vocToCoco,
   type CocoAnnotation, type CocoCategory, type CocoDetection, type CocoGroundTruth, type CocoImage, type DtInput, type DtTable,

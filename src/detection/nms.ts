@@ -13,6 +13,7 @@
 import { ConfigError, ShapeError } from '../errors';
 import { Tensor } from '../tensor/tensor';
 import { flatBoxes, type BoxesLike } from './boxes';
+import { areaXyxy, iouXyxy, type IouRule } from './iou';
 
 export type ScoresLike = Tensor | Float32Array | Float64Array | readonly number[];
 
@@ -61,11 +62,18 @@ export function nmsOrdered(d: Float32Array | Float64Array, order: Int32Array, th
   return nmsGrid(d, order, thr, f32);
 }
 
-function nmsQuadratic(d: Float32Array | Float64Array, order: Int32Array, thr: number, f32: boolean): Int32Array {
-  const F = f32 ? Math.fround : (x: number) => x;
-  const N = d.length / 4, n = order.length;
+/** Areas of all boxes in the rule's arithmetic. */
+function areas(d: Float32Array | Float64Array, rule: IouRule): Float64Array {
+  const N = d.length / 4;
   const area = new Float64Array(N);
-  for (let i = 0; i < N; i++) area[i] = F(F(d[i * 4 + 2] - d[i * 4]) * F(d[i * 4 + 3] - d[i * 4 + 1]));
+  for (let i = 0; i < N; i++) area[i] = areaXyxy(d[i * 4], d[i * 4 + 1], d[i * 4 + 2], d[i * 4 + 3], rule);
+  return area;
+}
+
+function nmsQuadratic(d: Float32Array | Float64Array, order: Int32Array, thr: number, f32: boolean): Int32Array {
+  const rule: IouRule = { f32 };
+  const N = d.length / 4, n = order.length;
+  const area = areas(d, rule);
   const sup = new Uint8Array(N);
   const keep: number[] = [];
   for (let oi = 0; oi < n; oi++) {
@@ -76,18 +84,14 @@ function nmsQuadratic(d: Float32Array | Float64Array, order: Int32Array, thr: nu
     for (let oj = oi + 1; oj < n; oj++) {
       const j = order[oj];
       if (sup[j]) continue;
-      const w = Math.max(0, F(Math.min(ix2, d[j * 4 + 2]) - Math.max(ix1, d[j * 4])));
-      const h = Math.max(0, F(Math.min(iy2, d[j * 4 + 3]) - Math.max(iy1, d[j * 4 + 1])));
-      const inter = F(w * h);
-      const ovr = F(inter / F(F(ia + area[j]) - inter));
-      if (ovr > thr) sup[j] = 1;
+      if (iouXyxy(ix1, iy1, ix2, iy2, ia, d[j * 4], d[j * 4 + 1], d[j * 4 + 2], d[j * 4 + 3], area[j], rule) > thr) sup[j] = 1;
     }
   }
   return Int32Array.from(keep);
 }
 
 function nmsGrid(d: Float32Array | Float64Array, order: Int32Array, thr: number, f32: boolean): Int32Array {
-  const F = f32 ? Math.fround : (x: number) => x;
+  const rule: IouRule = { f32 };
   const N = d.length / 4, n = order.length;
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, sw = 0, sh = 0, nv = 0;
   for (let k = 0; k < n; k++) {
@@ -113,8 +117,7 @@ function nmsGrid(d: Float32Array | Float64Array, order: Int32Array, thr: number,
   const head = new Int32Array(gx * gy).fill(-1);
   let next = new Int32Array(1024), item = new Int32Array(1024), ne = 0;
   const stamp = new Int32Array(N).fill(-1);
-  const area = new Float64Array(N);
-  for (let i = 0; i < N; i++) area[i] = F(F(d[i * 4 + 2] - d[i * 4]) * F(d[i * 4 + 3] - d[i * 4 + 1]));
+  const area = areas(d, rule);
   const keep: number[] = [];
   const cx = (x: number) => Math.min(gx - 1, Math.max(0, Math.floor((x - minX) / cw)));
   const cy = (y: number) => Math.min(gy - 1, Math.max(0, Math.floor((y - minY) / ch)));
@@ -130,11 +133,7 @@ function nmsGrid(d: Float32Array | Float64Array, order: Int32Array, thr: number,
           const i = item[e];
           if (stamp[i] === oi) continue;
           stamp[i] = oi;
-          const w = Math.max(0, F(Math.min(d[i * 4 + 2], x2) - Math.max(d[i * 4], x1)));
-          const h = Math.max(0, F(Math.min(d[i * 4 + 3], y2) - Math.max(d[i * 4 + 1], y1)));
-          const inter = F(w * h);
-          const ovr = F(inter / F(F(area[i] + area[j]) - inter));
-          if (ovr > thr) { suppressed = true; break; }
+          if (iouXyxy(d[i * 4], d[i * 4 + 1], d[i * 4 + 2], d[i * 4 + 3], area[i], x1, y1, x2, y2, area[j], rule) > thr) { suppressed = true; break; }
         }
       }
     }
@@ -219,13 +218,11 @@ export function softNms(boxes: BoxesLike, scores: ScoresLike, opts: SoftNmsOptio
     if (s[m] < st) continue;
     keep.push(m); ks.push(s[m]);
     const mx1 = d[m * 4], my1 = d[m * 4 + 1], mx2 = d[m * 4 + 2], my2 = d[m * 4 + 3];
-    const ma = (mx2 - mx1) * (my2 - my1);
+    const ma = areaXyxy(mx1, my1, mx2, my2);
     for (let i = 0; i < b.n; i++) {
       if (!alive[i]) continue;
-      const w = Math.max(0, Math.min(mx2, d[i * 4 + 2]) - Math.max(mx1, d[i * 4]));
-      const h = Math.max(0, Math.min(my2, d[i * 4 + 3]) - Math.max(my1, d[i * 4 + 1]));
-      const inter = w * h;
-      const iou = inter / (ma + (d[i * 4 + 2] - d[i * 4]) * (d[i * 4 + 3] - d[i * 4 + 1]) - inter);
+      const ix1 = d[i * 4], iy1 = d[i * 4 + 1], ix2 = d[i * 4 + 2], iy2 = d[i * 4 + 3];
+      const iou = iouXyxy(mx1, my1, mx2, my2, ma, ix1, iy1, ix2, iy2, areaXyxy(ix1, iy1, ix2, iy2));
       if (method === 'linear') { if (iou > nt) s[i] *= 1 - iou; } else s[i] *= Math.exp(-(iou * iou) / sigma);
       if (s[i] < st) alive[i] = 0;
     }

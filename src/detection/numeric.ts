@@ -62,19 +62,3 @@ export function arange(start: number, stop: number, step: number): number[] {
 
 /** Machine epsilon of float64 (`np.spacing(1)`, `np.finfo(np.float64).eps`). */
 export const EPS = 2.220446049250313e-16;
-
-/** Growable typed vector (amortised doubling). */
-export class F64Vec {
-  data: Float64Array;
-  length = 0;
-  constructor(cap = 16) { this.data = new Float64Array(Math.max(1, cap)); }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Float64Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-  toArray(): Float64Array { return this.data.slice(0, this.length); }
-}

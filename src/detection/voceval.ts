@@ -19,6 +19,7 @@
 import { ConfigError } from '../errors';
 import type { DtTable, GtTable } from './dataset';
 import { EPS, arange, pairwiseSum } from './numeric';
+import { areaXyxy, iouXyxy, type IouRule } from './iou';
 
 export interface VocOptions {
   iouThreshold?: number;
@@ -56,7 +57,7 @@ export function evaluateVoc(gt: GtTable, dt: DtTable, options: VocOptions = {}):
   };
   if (!(opt.iouThreshold >= 0 && opt.iouThreshold <= 1)) throw new ConfigError('IoU threshold out of range', { expected: 'a number in [0, 1]', got: String(options.iouThreshold), where: 'iouThreshold' });
   const nI = gt.imgIds.length, K = gt.catIds.length;
-  const one = opt.plusOne ? 1 : 0;
+  const rule: IouRule = { plusOne: opt.plusOne };
   // ground truth grouped by (class, image), file order
   const gStart = new Int32Array(K * nI + 1);
   for (let i = 0; i < gt.n; i++) gStart[gt.cat[i] * nI + gt.img[i] + 1]++;
@@ -97,11 +98,7 @@ export function evaluateVoc(gt: GtTable, dt: DtTable, options: VocOptions = {}):
         const g = gOrder[q];
         const gx1 = gt.box[g * 4], gy1 = gt.box[g * 4 + 1];
         const gx2 = gx1 + gt.box[g * 4 + 2], gy2 = gy1 + gt.box[g * 4 + 3];
-        const iw = Math.max(Math.min(gx2, bx2) - Math.max(gx1, bx1) + one, 0);
-        const ih = Math.max(Math.min(gy2, by2) - Math.max(gy1, by1) + one, 0);
-        const inter = iw * ih;
-        const uni = (bx2 - bx1 + one) * (by2 - by1 + one) + (gx2 - gx1 + one) * (gy2 - gy1 + one) - inter;
-        const ov = inter / uni;
+        const ov = iouXyxy(bx1, by1, bx2, by2, areaXyxy(bx1, by1, bx2, by2, rule), gx1, gy1, gx2, gy2, areaXyxy(gx1, gy1, gx2, gy2, rule), rule);
         if (ov > ovmax) { ovmax = ov; jmax = g; }
       }
       if (ovmax >= opt.iouThreshold && jmax >= 0) {

@@ -430,7 +430,3 @@ export function inferShapes(c: ShapeContext): OutInfo[] {
   if (!rule) return Array.from({ length: c.nOutputs }, () => ({ shape: null, dtype: inType(c) }));
   return rule(c);
 }
-
-export function hasShapeRule(op: string): boolean {
-  return op in RULES;
-}

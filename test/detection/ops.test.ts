@@ -11,7 +11,9 @@ import { spp, sppLength, sppPaperBins } from '../../src/detection/spp';
 import { roiPool } from '../../src/detection/roi';
 import { boxArea, boxConvert, boxIou } from '../../src/detection/boxes';
 import { batchedNms, nms, softNms } from '../../src/detection/nms';
-import { felzenszwalb, proposalRecall, selectiveSearch } from '../../src/detection/selective-search';
+import { selectiveSearch } from '../../src/detection/selective-search';
+import { felzenszwalb } from '../../src/detection/felzenszwalb';
+import { proposalRecall } from '../../src/detection/proposaleval';
 
 const fx = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/detection/torchvision_ops.json'), 'utf8'));
 
