@@ -135,3 +135,18 @@ export function chart(spec: ChartSpec): Chart & { docWidth: number; docHeight: n
 export function clipTo(c: Chart, id: string): { def: string; attr: string } {
   return { def: el('clipPath', { id }, el('rect', { x: c.left, y: c.top, width: c.width, height: c.height })), attr: `url(#${esc(id)})` };
 }
+
+/** Legend entries set in rows left to right (wrapping at `width`), from (x, y) down; returns SVG and height. */
+export function flowLegend(items: LegendItem[], x: number, y: number, width: number): { svg: string; height: number } {
+  const parts: string[] = [];
+  let cx = x, cy = y + FONT / 2 + 2;
+  for (const l of items) {
+    const label = fit(l.label, width - 40, FONT);
+    const w = 28 + textWidth(label, FONT) + 18;
+    if (cx + w > x + width && cx > x) { cx = x; cy += FONT + 8; }
+    parts.push(el('path', { d: `M${fmt(cx)},${fmt(cy)}h22`, stroke: l.color, 'stroke-width': l.width ?? 2, 'stroke-dasharray': l.dash, fill: 'none' }));
+    parts.push(text(cx + 28, cy, label, { size: FONT, middle: true }));
+    cx += w;
+  }
+  return { svg: parts.join(''), height: items.length ? cy - y + FONT / 2 + 4 : 0 };
+}

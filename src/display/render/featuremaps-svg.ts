@@ -47,11 +47,11 @@ export function featureMapsFigure(d: FeatureMapsData, opts: { tile?: number } = 
   const tiles: { x: number; y: number; width: number; height: number }[] = [];
   const [C, H, W] = d.shape;
   const n = d.maps.length;
-  const cols = Math.max(1, Math.ceil(Math.sqrt(n * 1.5)));
+  const cols = Math.max(1, Math.min(n, Math.ceil(Math.sqrt(n * 1.5))));
   const rows = Math.ceil(n / cols);
   // about 200k heatmap pixels in all (a typical PNG stays under 200 KB); an integer zoom of small maps keeps
   // their pixels square and the PNG small
-  const target = Math.max(48, Math.min(160, Math.sqrt(200_000 / n)));
+  const target = Math.max(48, Math.min(d.overlay && n <= 4 ? 256 : 160, Math.sqrt(200_000 / n)));
   const tile = opts.tile ?? (W >= target ? Math.round(target) : W * Math.max(1, Math.round(target / W)));
   const tileH = Math.round((tile * H) / W) || tile;
   const perMap = d.scale === 'per-map';

@@ -1,6 +1,6 @@
 /** The PNG fallback of `application/vnd.cnnlab.training+json`: loss and error curves, train solid, test dashed. */
 import type { TrainingData, TrainingSeries } from '../training-schema';
-import { chart, seriesColor, type LegendItem } from './chart';
+import { chart, flowLegend, seriesColor, type LegendItem } from './chart';
 import { linePath } from './polyline';
 import { el, svgDoc, text } from './svg';
 
@@ -26,17 +26,12 @@ export function trainingSvg(d: TrainingData): string {
     const series = d.series.filter((s) => s.metric === m);
     const ys = series.flatMap((s) => s.y).map((v) => (m === 'error' ? v * 100 : v));
     const [lo, hi] = finiteRange(ys);
-    const legend: LegendItem[] = series.map((s) => ({
-      label: `${names.length > 1 ? `${s.name} ` : ''}${s.split}${s.y.length ? `: ${fmtLast(s)}` : ''}`,
-      color: seriesColor(names.indexOf(s.name)), dash: s.split === 'test' ? '6 4' : undefined,
-    }));
     const c = chart({
       title: k === 0 ? `${d.title}${d.model ? ` (${d.model})` : ''}` : '',
       subtitle: k === 0 ? status : undefined,
       plotWidth: 360, plotHeight: 240,
       x: { label: d.x, domain: [Math.min(x0, 0), xMax] },
       y: { label: METRIC_LABEL[m], domain: [m === 'error' ? 0 : Math.min(lo, 0), Math.max(hi, m === 'error' ? 1 : hi)] },
-      legend, legendTitle: m === 'loss' ? 'loss (last)' : 'error (last)',
     });
     const marks = series.map((s) => el('path', {
       d: linePath(s.x, m === 'error' ? s.y.map((v) => v * 100) : s.y, c.x, c.y), stroke: seriesColor(names.indexOf(s.name)),
@@ -48,5 +43,12 @@ export function trainingSvg(d: TrainingData): string {
   let x = 0;
   const body: string[] = [];
   for (const p of panels) { body.push(el('g', { transform: `translate(${x},0)` }, p.body)); x += p.c.docWidth; }
-  return svgDoc(x, Math.max(...panels.map((p) => p.c.docHeight)), d.title, body.join(''));
+  // one legend under the panels: colour = run, solid = train, dashed = test; the last value of each curve
+  const items: LegendItem[] = d.series.map((s) => ({
+    label: `${names.length > 1 ? `${s.name} · ` : ''}${s.split} ${s.metric}${s.y.length ? ` ${fmtLast(s)}` : ''}`,
+    color: seriesColor(names.indexOf(s.name)), dash: s.split === 'test' ? '6 4' : undefined,
+  }));
+  const top = Math.max(...panels.map((p) => p.c.docHeight));
+  const leg = flowLegend(items, 16, top, Math.max(x, 420) - 16);
+  return svgDoc(Math.max(x, 420), top + leg.height + 8, d.title, body.join('') + leg.svg);
 }
