@@ -7,7 +7,7 @@
  * (module paths from torch's node names `/layer1/layer1.0/conv1/Conv`; types from the ops).
  */
 import { ConfigError } from '../errors';
-import { Dim, Node } from '../graph/ir';
+import { Dim, Graph, Node } from '../graph/ir';
 import { nodeCost, OtherCategory } from '../graph/cost';
 import { Module } from '../nn/module';
 import type { SummaryData, SummaryRow, SummaryTotals } from '../display/analysis-schema';
@@ -57,23 +57,19 @@ function paramInputs(n: Node, refs: Map<string, ParamRef>): string[] {
   return n.inputs.filter((i) => i && refs.has(i));
 }
 
-/**
- * `summaryData(model, [1, 3, 224, 224], { depth: 2 })`: the data of `application/vnd.cnnlab.summary+json`
- * (display/summary.ts shows it; `analysis.summary` does both). `model`: an nn.Module (traced at `inputShape`;
- * zoo models at their own when none is given), a Graph (traced or imported from ONNX) or a Session.
- */
-export function summaryData(model: ModelLike, inputShape?: readonly number[], opts: SummaryOptions = {}): SummaryData {
-  const where = opts.where ?? 'analysis.summaryData';
-  const depth = opts.depth ?? 3;
-  if (!Number.isInteger(depth) || depth < 0) {
-    throw new ConfigError('summary depth must be a non-negative integer', { expected: '0, 1, 2, ...', got: String(opts.depth), where });
-  }
-  const paper = opts.paperConvention ?? false;
-  const g = resolveGraph(model, inputShape, where);
-  const name = opts.name ?? (model instanceof Module ? model.typeName : g.name);
-  const refs = paramRefs(g);
-  const st = staticValues(g);
+/** Per-node accumulation over the graph (torchinfo's forward hooks): per module path, per module call, per (module, op). */
+interface Accumulated {
+  /** module paths in first-call order ('' first) */
+  paths: string[];
+  acc: Map<string, Acc>;
+  /** op rows: functional ops a module emitted directly, grouped by (module, op) */
+  opAcc: Map<string, Acc & { module: string; op: string }>;
+  /** the calls of each module (a module reused in one forward, like torchvision's one ReLU per block, has several) */
+  calls: Map<string, Acc[]>;
+}
 
+function accumulate(g: Graph, refs: Map<string, ParamRef>): Accumulated {
+  const st = staticValues(g);
   // module paths in first-call order: the tracer's module types, else the prefixes of the nodes' paths
   const paths: string[] = [''];
   const seen = new Set<string>(['']);
@@ -81,9 +77,7 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
   for (const n of g.nodes) for (const p of pathPrefixes(n.module)) if (!seen.has(p)) { seen.add(p); paths.push(p); }
 
   const acc = new Map<string, Acc>(paths.map((p) => [p, newAcc()]));
-  /** op rows: functional ops a module emitted directly, grouped by (module, op) */
   const opAcc = new Map<string, Acc & { module: string; op: string }>();
-  /** the calls of each module (a module reused in one forward, like torchvision's one ReLU per block, has several) */
   const calls = new Map<string, Acc[]>();
   const lastOf = new Map<string, number>();
   let prevCounted = -1;
@@ -126,41 +120,50 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
       touch(o);
     }
   });
+  return { paths, acc, opAcc, calls };
+}
 
-  const count = (a: Acc, kind: 'parameter' | 'buffer') => {
-    let s = 0;
-    for (const r of a.params) { const ref = refs.get(r)!; if (ref.init.kind === kind) s += ref.size; }
-    return s;
-  };
+/** Parameters (or buffers) among the initializers an accumulator saw. */
+function countOf(a: Acc, refs: Map<string, ParamRef>, kind: 'parameter' | 'buffer'): number {
+  let s = 0;
+  for (const r of a.params) { const ref = refs.get(r)!; if (ref.init.kind === kind) s += ref.size; }
+  return s;
+}
+
+/**
+ * The rows of the table down to `depth`, in torchinfo's order: a module's children in first-use order (modules
+ * without nodes keep their place after the sibling before them), one row per call of a reused leaf module, and
+ * the functional ops a module emitted next to its sub-modules.
+ */
+function buildRows(g: Graph, a: Accumulated, refs: Map<string, ParamRef>, name: string, depth: number, paper: boolean): SummaryRow[] {
+  const { paths, acc, opAcc, calls } = a;
   const root = acc.get('')!;
-  const totalParams = count(root, 'parameter');
+  const totalParams = countOf(root, refs, 'parameter');
   const totalMacs = root.macs;
   const pct = (x: number, t: number) => (t > 0 ? (100 * x) / t : 0);
-
-  // tree: children in first-use order (modules without nodes keep their place after the sibling before them)
   const children = new Map<string, { key: number; seq: number; row: SummaryRow }[]>();
   let prevKey = -1;
-  const typeOf = (p: string, a: Acc): string => {
+  const typeOf = (p: string, x: Acc): string => {
     const t = g.moduleTypes.get(p);
     if (t) return t;
     if (p === '') return name;
-    const ops = [...a.ops].filter((o) => o !== 'Identity' && o !== 'Constant');
+    const ops = [...x.ops].filter((o) => o !== 'Identity' && o !== 'Constant');
     if (ops.length === 1) return OP_TYPES[ops[0]] ?? ops[0];
     return ops.length ? ops.map((o) => OP_TYPES[o] ?? o).join('+') : 'Module';
   };
-  const shapeOf = (p: string, a: Acc): Dim[] | null => {
-    const v = p === '' ? g.outputs[0]?.name : g.moduleOutputs.get(p) ?? a.lastOutput;
+  const shapeOf = (p: string, x: Acc): Dim[] | null => {
+    const v = p === '' ? g.outputs[0]?.name : g.moduleOutputs.get(p) ?? x.lastOutput;
     return v ? g.shapeOf(v) : null;
   };
-  const rowOf = (p: string, a: Acc, kind: 'module' | 'op', type: string, d: number): SummaryRow => {
-    const params = count(a, 'parameter');
+  const rowOf = (p: string, x: Acc, kind: 'module' | 'op', type: string, d: number): SummaryRow => {
+    const params = countOf(x, refs, 'parameter');
     const r: SummaryRow = {
       path: p, name: kind === 'op' ? type : p === '' ? name : p.split('.').pop()!, kind, type, depth: d,
-      outputShape: kind === 'op' ? (a.lastOutput ? g.shapeOf(a.lastOutput) : null) : shapeOf(p, a),
-      leaf: true, nodes: a.nodes, params, buffers: count(a, 'buffer'), macs: a.macs,
-      macsPercent: pct(a.macs, totalMacs), paramsPercent: pct(params, totalParams),
+      outputShape: kind === 'op' ? (x.lastOutput ? g.shapeOf(x.lastOutput) : null) : shapeOf(p, x),
+      leaf: true, nodes: x.nodes, params, buffers: countOf(x, refs, 'buffer'), macs: x.macs,
+      macsPercent: pct(x.macs, totalMacs), paramsPercent: pct(params, totalParams),
     };
-    if (!paper) r.other = { ...a.other };
+    if (!paper) r.other = { ...x.other };
     return r;
   };
   let seq = 0;
@@ -168,12 +171,12 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
   /** paths with sub-modules (a leaf module is not in it) */
   const parents = new Set(paths.flatMap((p) => pathPrefixes(p).slice(0, -1)));
   for (const p of paths) {
-    const a = acc.get(p)!;
-    const key = Number.isFinite(a.firstNode) ? a.firstNode : prevKey;
+    const x = acc.get(p)!;
+    const key = Number.isFinite(x.firstNode) ? x.firstNode : prevKey;
     prevKey = key;
     const d = pathDepth(p);
     if (d > depth) continue;
-    const row = rowOf(p, a, 'module', typeOf(p, a), d);
+    const row = rowOf(p, x, 'module', typeOf(p, x), d);
     rows.set(p, row);
     if (p !== '') {
       const parent = pathPrefixes(p).slice(-2)[0];
@@ -217,8 +220,12 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
     }
   };
   visit(rows.get('')!);
+  return ordered;
+}
 
-  const mem = activationMemory(g, { includeOutputs: opts.outputsLive ?? true });
+/** The totals (torchinfo's footer): parameters, buffers and constants apart, MACs, FLOPs, other ops, bytes, peak memory. */
+function summaryTotals(g: Graph, root: Acc, refs: Map<string, ParamRef>, paper: boolean, outputsLive: boolean): SummaryTotals {
+  const mem = activationMemory(g, { includeOutputs: outputsLive });
   let paramBytes = 0, bufferBytes = 0, constants = 0;
   for (const r of root.params) {
     const ref = refs.get(r)!;
@@ -229,27 +236,52 @@ export function summaryData(model: ModelLike, inputShape?: readonly number[], op
   const otherOps: Record<OtherCategory, number> = { bn: 0, activation: 0, pooling: 0, add: 0, mul: 0, concat: 0, other: 0 };
   for (const [k, v] of Object.entries(root.other)) otherOps[k as OtherCategory] += v;
   const peakNode = mem.peakIndex >= 0 ? g.nodes[mem.peakIndex] : undefined;
-  const totals: SummaryTotals = {
-    params: totalParams, buffers: count(root, 'buffer'), constants, macs: totalMacs, flops: 2 * totalMacs,
+  return {
+    params: countOf(root, refs, 'parameter'), buffers: countOf(root, refs, 'buffer'), constants, macs: root.macs, flops: 2 * root.macs,
     otherOps: paper ? null : otherOps,
     paramBytes, bufferBytes, inputBytes: mem.inputBytes, activationBytes: mem.activationBytes,
     peakActivationBytes: mem.peakBytes,
     peakAt: peakNode ? { index: mem.peakIndex, node: peakNode.name, op: peakNode.op, module: peakNode.module } : null,
     peakIncludesInputs: mem.includeInputs, peakIncludesOutputs: mem.includeOutputs,
   };
+}
+
+/** The conventions behind the numbers, in words (the table's footnote). */
+function conventionText(paper: boolean, outputsLive: boolean): SummaryData['convention'] {
+  return {
+    macs: 'multiply-accumulates of Conv/ConvTranspose/Gemm/MatMul (Conv: Cout·Hout·Wout·(Cin/groups)·kh·kw, Linear: in·out), for the whole batch; bias additions not counted',
+    flops: 'FLOPs = 2·MACs',
+    other: 'other ops counted apart, never in MACs: BN/LRN and elementwise ops = output elements, pooling = output elements × window',
+    memory: `activation bytes = sum of every node output; peak = max over the node order of the live values (a value lives from its producer to its last consumer; graph inputs count${outputsLive ? '; graph outputs stay live to the end' : '; graph outputs die after their last use'}; weights and values computed from constants only are not activations; no in-place reuse)`,
+    ...(paper ? { paper: 'paper convention: conv + FC multiply-adds only (papers that say "FLOPs", e.g. He et al. 2016, mean these MACs); other ops left out; counts printed in M/G' } : {}),
+  };
+}
+
+/**
+ * `summaryData(model, [1, 3, 224, 224], { depth: 2 })`: the data of `application/vnd.cnnlab.summary+json`
+ * (display/summary.ts shows it; `analysis.summary` does both). `model`: an nn.Module (traced at `inputShape`;
+ * zoo models at their own when none is given), a Graph (traced or imported from ONNX) or a Session.
+ * Accumulation, rows, totals and the conventions' wording are the four steps below, as torchinfo separates them.
+ */
+export function summaryData(model: ModelLike, inputShape?: readonly number[], opts: SummaryOptions = {}): SummaryData {
+  const where = opts.where ?? 'analysis.summaryData';
+  const depth = opts.depth ?? 3;
+  if (!Number.isInteger(depth) || depth < 0) {
+    throw new ConfigError('summary depth must be a non-negative integer', { expected: '0, 1, 2, ...', got: String(opts.depth), where });
+  }
+  const paper = opts.paperConvention ?? false;
+  const outputsLive = opts.outputsLive ?? true;
+  const g = resolveGraph(model, inputShape, where);
+  const name = opts.name ?? (model instanceof Module ? model.typeName : g.name);
+  const refs = paramRefs(g);
+  const acc = accumulate(g, refs);
   return {
     version: 1, model: name,
     inputs: g.inputs.map((i) => ({ name: i.name, shape: i.shape, dtype: i.dtype })),
     depth, paperConvention: paper,
-    convention: {
-      macs: 'multiply-accumulates of Conv/ConvTranspose/Gemm/MatMul (Conv: Cout·Hout·Wout·(Cin/groups)·kh·kw, Linear: in·out), for the whole batch; bias additions not counted',
-      flops: 'FLOPs = 2·MACs',
-      other: 'other ops counted apart, never in MACs: BN/LRN and elementwise ops = output elements, pooling = output elements × window',
-      memory: `activation bytes = sum of every node output; peak = max over the node order of the live values (a value lives from its producer to its last consumer; graph inputs count${(opts.outputsLive ?? true) ? '; graph outputs stay live to the end' : '; graph outputs die after their last use'}; weights and values computed from constants only are not activations; no in-place reuse)`,
-      ...(paper ? { paper: 'paper convention: conv + FC multiply-adds only (papers that say "FLOPs", e.g. He et al. 2016, mean these MACs); other ops left out; counts printed in M/G' } : {}),
-    },
-    rows: ordered,
-    totals,
+    convention: conventionText(paper, outputsLive),
+    rows: buildRows(g, acc, refs, name, depth, paper),
+    totals: summaryTotals(g, acc.acc.get('')!, refs, paper, outputsLive),
     ...(g.metadata.weights === 'random' ? { weights: 'random' as const } : {}),
   };
 }

@@ -192,21 +192,30 @@ export function evaluateCoco(gt: GtTable, dt: DtTable, params: CocoParams = defa
         }
       }
       st.npig[a] += npig;
+      // pycocotools evaluateImg's matching, per IoU threshold: detections in score order, each takes the best
+      // still-free ground truth (ground truth sorted not-ignored first, so a match to a regular box beats ignored ones)
       for (let t = 0; t < T; t++) {
         gtm.fill(0, 0, ng);
         for (let d = 0; d < nd; d++) {
+          // information about best match so far (m = -1: unmatched); the threshold is min(t, 1 − 1e−10)
           let iou = thr[t];
           let m = -1;
           const row = d * ng;
           for (let q = 0; q < ng; q++) {
             const g = gOrd[q];
+            // if this gt already matched, and not a crowd, continue
             if (gtm[q] && !gt.crowd[G.order[g0 + g]]) continue;
+            // if dt matched to reg gt, and on ignore gt, stop
             if (m > -1 && gIg[m] === 0 && gIg[q] === 1) break;
+            // continue to next gt unless better match made (>=: a later gt with an equal IoU wins)
             const o = ious[row + g];
             if (o < iou) continue;
+            // match successful and best so far: store appropriately
             iou = o;
             m = q;
           }
+          // if match made store it for both dt and gt (pycocotools' dtm/gtm); else the detection is a false positive
+          // unless it lies outside the area range (then ignored)
           let code: number;
           if (m === -1) {
             const ar = dt.area[dsel[d]];
