@@ -7,6 +7,8 @@ import { inspect } from 'util';
 import { randomUUID } from 'crypto';
 import { ConfigError, RuntimeError } from '../src/errors';
 
+export { html, md, svg, image, RichOutput } from './rich';
+
 export const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
 /** Values carrying this key are not shown as a cell's result (display handles, comms). */
 export const NO_RESULT = Symbol.for('cnnlab.kernel.noResult');

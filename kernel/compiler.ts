@@ -13,6 +13,7 @@ import Module from 'module';
 import fs from 'fs';
 import path from 'path';
 import { compose, decodeMappings, LineMap } from './sourcemap';
+import { requireWithCodeCache, type CachedModule } from './codecache';
 
 export interface CompilerOptions {
   /** Root of the cnnlab package (holds package.json and dist/). */
@@ -56,10 +57,14 @@ export type Request =
 
 export type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
+/** TypeScript's compiler through a V8 code cache (set CNNLAB_KERNEL_CODE_CACHE=0 to load it plainly). */
+let tsModule: CachedModule | null = null;
+
 /** Replaces the TypeScript module that tslab loads by a patched copy; returns the real module. */
 function patchTypeScript(opts: CompilerOptions): any {
   const tslabReq = Module.createRequire(require.resolve('tslab/dist/converter.js'));
   const tsPath = tslabReq.resolve('@tslab/typescript-for-tslab');
+  if (process.env.CNNLAB_KERNEL_CODE_CACHE !== '0' && !require.cache[tsPath]) tsModule = requireWithCodeCache(tsPath);
   const real = tslabReq(tsPath);
   const patched: Record<string, unknown> = {};
   for (const k of Object.keys(real)) patched[k] = real[k];
@@ -283,7 +288,10 @@ export function startCompiler(opts: CompilerOptions) {
     return diags.map(toDiag);
   }
 
-  return { convert, isComplete, complete, inspect, prelude, close: () => conv.close() };
+  /** Writes TypeScript's code cache once the compiler has done real work (see ./codecache). */
+  const saveCodeCache = () => tsModule?.save();
+
+  return { convert, isComplete, complete, inspect, prelude, saveCodeCache, close: () => conv.close() };
 }
 
 if (!isMainThread && parentPort && workerData?.cnnlabCompiler) {
@@ -292,6 +300,7 @@ if (!isMainThread && parentPort && workerData?.cnnlabCompiler) {
   console.log = console.warn = console.error = console.info = console.debug = log;
   const port = parentPort;
   const compiler = startCompiler(workerData.cnnlabCompiler as CompilerOptions);
+  let savedCache = false;
   port.on('message', (req: Request) => {
     let res: Response;
     try {
@@ -310,6 +319,7 @@ if (!isMainThread && parentPort && workerData?.cnnlabCompiler) {
       res = { id: req.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
     }
     port.postMessage(res);
+    if (req.op === 'convert' && !savedCache) { savedCache = true; setTimeout(() => compiler.saveCodeCache(), 200).unref(); }
   });
   port.postMessage({ id: 0, ok: true, result: 'ready' });
 }

@@ -107,9 +107,10 @@ async function runControl(conn: ConnectionInfo): Promise<void> {
       try { msg = parseMessage(frames as Buffer[], signer, replay); } catch (e) { log(`control: dropped a message: ${(e as Error).message}`); continue; }
       if (msg.header.msg_type === 'interrupt_request') {
         send(serializeMessage(replyTo(msg, { status: 'ok' }), signer));
-        // A prompt() blocking the main thread cannot see SIGINT: wake it with "interrupted".
-        settleSync(SyncInput.INTERRUPTED);
-        process.kill(process.pid, 'SIGINT');
+        // A prompt() blocking the main thread cannot see SIGINT: wake it with "interrupted" instead
+        // (a SIGINT as well would arrive later and stop whatever runs next).
+        if (pendingSync) settleSync(SyncInput.INTERRUPTED);
+        else process.kill(process.pid, 'SIGINT');
         port.postMessage({ type: 'interrupted', frames } satisfies ControlToMain);
       } else {
         port.postMessage({ type: 'message', frames } satisfies ControlToMain);

@@ -101,7 +101,7 @@ const WRAP_SYNC = '(function(exports, require) { ';
 const WRAP_ASYNC = '(async function(exports, require) { ';
 
 /** Names of the cell-side helpers from ./api that every cell sees. */
-export const HELPER_NAMES = ['display', 'clearOutput', 'progress', 'input', 'prompt', 'page', 'comm', 'registerCommTarget'] as const;
+export const HELPER_NAMES = ['display', 'clearOutput', 'progress', 'input', 'prompt', 'page', 'comm', 'registerCommTarget', 'html', 'md', 'svg', 'image'] as const;
 
 export class Executor {
   prevDecl = '';
@@ -163,6 +163,14 @@ export class Executor {
   prelude(): Promise<void> {
     if (!this.preludeDone) this.preludeDone = Promise.resolve().then(() => this.buildPrelude());
     return this.preludeDone;
+  }
+
+  private warmed = false;
+  /** Has the compiler type-check an empty cell against the prelude, so the first real cell finds it ready. */
+  warm(): Promise<void> {
+    if (this.warmed) return Promise.resolve();
+    this.warmed = true;
+    return this.compiler.convert(this.prevDecl, '').then(() => {}, () => {});
   }
 
   private buildPrelude(): void {

@@ -135,6 +135,8 @@ export class Kernel {
     // zeromq's pending receives (and the unref'd workers) do not hold the event loop open.
     this.keepAlive = setInterval(() => {}, 1 << 30);
     this.conn = readConnectionFile(this.connectionFile);
+    // The compiler (the slowest part of start-up) loads in its worker while the sockets bind.
+    void this.compiler.start();
     this.signer = new Signer(this.conn.key, this.conn.signature_scheme);
     setUsername(os.userInfo().username || 'kernel');
     installCnnlabResolution(this.root);
@@ -160,15 +162,15 @@ export class Kernel {
     void this.readShell();
     void this.readSubscriptions();
     this.publish('status', { execution_state: 'starting' }, null);
-    // The compiler (about a second to load) starts in its worker now; the cnnlab API (which
-    // blocks this thread while ONNX Runtime loads) once the first kernel_info_request is
-    // answered, or after a second at the latest.
-    setImmediate(() => { void this.compiler.start(); });
+    // The cnnlab API (which blocks this thread while ONNX Runtime loads) once the first
+    // kernel_info_request is answered, or after a second at the latest.
     setTimeout(() => this.loadPrelude(), 1000).unref();
   }
 
   private loadPrelude(): void {
-    setImmediate(() => { void this.executor.prelude().catch((e) => this.log(String(e))); });
+    setImmediate(() => {
+      void this.executor.prelude().then(() => this.executor.warm()).catch((e) => this.log(String(e)));
+    });
   }
 
   private startControl(): Promise<void> {

@@ -98,7 +98,7 @@ clearOutput({ wait: true });`);
     r.outputs.splice(0, r.outputs.length, ...sent);
     const types = r.outputs.map((m) => m.header.msg_type);
     expect(types, JSON.stringify(r.outputs.map((m) => [m.header.msg_type, m.content]))).toEqual(['display_data', 'update_display_data', 'update_display_data', 'update_display_data', 'display_data', 'clear_output']);
-    expect(plain(r.outputs[3])).toBe("'four'");
+    expect(plain(r.outputs[3])).toBe('four');
     const c0 = r.outputs[0].content as { data: Record<string, string>; transient: { display_id: string } };
     expect(c0.data).toEqual({ 'text/plain': 'one', 'text/html': '<p>one</p>' });
     expect(c0.transient.display_id).toBe('d1');
@@ -108,7 +108,7 @@ clearOutput({ wait: true });`);
     // display() as the last expression shows the object once, not also its handle.
     const once = await exec(kernel, 'display("shown once")');
     expect(once.outputs.map((m) => m.header.msg_type)).toEqual(['display_data']);
-    expect(plain(once.outputs[0])).toBe("'shown once'");
+    expect(plain(once.outputs[0])).toBe('shown once');
   });
 
   it('progress() updates one display in place with text/plain and text/html', async () => {
@@ -222,7 +222,7 @@ clearOutput({ wait: true });`);
       }
     });
     expect(prompt).toBe('name? ');
-    expect(plain(r.outputs.find((m) => m.header.msg_type === 'execute_result')!)).toBe("'hello cnn'");
+    expect(plain(r.outputs.find((m) => m.header.msg_type === 'execute_result')!)).toBe('hello cnn');
   });
 
   it('is_complete answers complete, incomplete (with indent) and invalid', async () => {
@@ -253,7 +253,7 @@ clearOutput({ wait: true });`);
     await exec(kernel, '"hist-marker"');
     const h = (await kernel.requestHistory({ hist_access_type: 'tail', n: 1, output: true, raw: true })).content as KernelMessage.IHistoryReply;
     expect(h.history).toHaveLength(1);
-    expect(h.history[0][2]).toEqual(['"hist-marker"', "'hist-marker'"]);
+    expect(h.history[0][2]).toEqual(['"hist-marker"', 'hist-marker']);
     const s = (await kernel.requestHistory({ hist_access_type: 'search', pattern: '*hist-marker*', output: false, raw: true, unique: true } as never)).content as KernelMessage.IHistoryReply;
     expect(s.history.map((x) => x[2])).toEqual(['"hist-marker"']);
   });
@@ -303,7 +303,7 @@ registerCommTarget('cnnlab.echo', (c, data) => { got.push(data); c.onMsg((d) => 
     expect(names.length).toBeGreaterThan(0);
     const r = await exec(kernel, `import * as viaImport from 'cnnlab';\nObject.keys(viaImport).filter((k) => /^[A-Za-z_$][\\w$]*$/.test(k)).sort().join(',')`);
     expect(r.reply.status).toBe('ok');
-    expect(plain(r.outputs.find((m) => m.header.msg_type === 'execute_result')!)).toBe(`'${names.join(',')}'`);
+    expect(plain(r.outputs.find((m) => m.header.msg_type === 'execute_result')!)).toBe(names.join(','));
     // Every export is a global of the cell, and it is the same object as the imported one.
     const g = await exec(kernel, `[${names.map((n) => `${n} === viaImport.${n}`).join(', ')}].every(Boolean)`);
     expect(g.reply.status).toBe('ok');

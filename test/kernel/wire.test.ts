@@ -8,6 +8,8 @@ import { RawClient } from '../../kernel/client';
 import { ReplayError, ReplayGuard, Signer, parseMessage, serializeMessage, newMessage } from '../../kernel/wire';
 import { decodeMappings, compose, lookup } from '../../kernel/sourcemap';
 import { createHmac } from 'crypto';
+import fs from 'fs';
+import path from 'path';
 
 let c: RawClient;
 beforeAll(async () => {
@@ -111,7 +113,7 @@ describe('kernel over raw ZeroMQ', () => {
     const r = await run.done;
     expect(r.reply.content.status).toBe('error');
     expect(r.reply.content.ename).toBe('KeyboardInterrupt');
-    expect(result(await c.execute('kept').done)).toBe("'still here'");
+    expect(result(await c.execute('kept').done)).toBe('still here');
   });
 
   it('stop_on_error aborts requests queued before the error, not those sent after it', async () => {
@@ -124,7 +126,7 @@ describe('kernel over raw ZeroMQ', () => {
     expect((await d.done).reply.content.status).toBe('aborted');
     const after = await c.execute('"after the error"').done;
     expect(after.reply.content.status).toBe('ok');
-    expect(result(after)).toBe("'after the error'");
+    expect(result(after)).toBe('after the error');
   });
 
   it('publishes all output of a cell, also from pending timers it awaits, before idle', async () => {
@@ -133,7 +135,7 @@ describe('kernel over raw ZeroMQ', () => {
     expect(stdout.split('\n').filter(Boolean)).toEqual(Array.from({ length: 200 }, (_, i) => `line ${i}`));
     expect(r.outputs.some((m) => m.header.msg_type === 'stream' && m.content.name === 'stderr' && m.content.text === 'late\n')).toBe(true);
     expect(r.iopub[r.iopub.length - 1].content.execution_state).toBe('idle');
-    expect(result(r)).toBe("'end'");
+    expect(result(r)).toBe('end');
   });
 
   it('greets each new IOPub subscriber with a signed iopub_welcome (XPUB, JEP 65)', async () => {
@@ -169,10 +171,10 @@ describe('kernel over raw ZeroMQ', () => {
       const r = await c.execute('console.log("before prompt");\nconst who: string = prompt("name? ");\n`hi ${who}, ${prompt("empty? ", "fallback")}`', { allow_stdin: true }).done;
       expect(r.reply.content.status).toBe('ok');
       expect(seen).toEqual(['name? ', 'stream first', 'empty? ', 'stream first']);
-      expect(result(r)).toBe("'hi Ada, Ada'");
+      expect(result(r)).toBe('hi Ada, Ada');
       c.onInputRequest = () => '';
       const d = await c.execute('prompt("empty? ", "fallback")', { allow_stdin: true }).done;
-      expect(result(d)).toBe("'fallback'");
+      expect(result(d)).toBe('fallback');
       const no = await c.execute('prompt("x")', { allow_stdin: false }).done;
       expect(no.reply.content.ename).toBe('RuntimeError');
       expect(no.reply.content.evalue).toMatch(/prompt\(\): the frontend does not take input/);
@@ -199,7 +201,7 @@ describe('kernel over raw ZeroMQ', () => {
     const code = 'interface Late { msg: string }\nconst late: Late = { msg: "late timer" };\nsetTimeout(() => {\n  throw new Error(late.msg);\n}, 300);\nsetTimeout(() => { Promise.reject(new RangeError("late rejection")); }, 350);\n"scheduled"';
     const a = c.execute(code);
     const ra = await a.done;
-    expect(result(ra)).toBe("'scheduled'");
+    expect(result(ra)).toBe('scheduled');
     const n = ra.reply.content.execution_count as number;
     const b = c.execute('await new Promise((r) => setTimeout(r, 900));\n"later cell"');
     const rb = await b.done;
@@ -226,6 +228,29 @@ describe('kernel over raw ZeroMQ', () => {
     expect(frames[1]).toMatch(/^    \.\.\. \d+ frames inside cnnlab \(Conv2d\.forward, Conv2d\.call, Sequential\.forward, Sequential\.call, …\)$/);
   });
 
+  it('html, md, svg tagged templates and image(bytesOrPath) display as Deno\'s kernel does; no global Deno', async () => {
+    const { PNG } = await import('pngjs');
+    const png = new PNG({ width: 2, height: 1 });
+    png.data.set([255, 0, 0, 255, 0, 0, 255, 255]);
+    const bytes = PNG.sync.write(png);
+    const file = path.join(c.dir, 'tiny.png');
+    fs.writeFileSync(file, bytes);
+    const data = async (code: string) => (await c.execute(code).done).outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data;
+    expect(await data('const who = "you";\nhtml`<b>hi ${who}</b>`')).toEqual({ 'text/html': '<b>hi you</b>', 'text/plain': '<b>hi you</b>' });
+    expect(await data('md`# Title ${1 + 1}`')).toEqual({ 'text/markdown': '# Title 2', 'text/plain': '# Title 2' });
+    expect((await data('svg`<svg width="4"></svg>`'))!['image/svg+xml']).toBe('<svg width="4"></svg>');
+    const img = await data(`image(${JSON.stringify(file)})`);
+    expect(img).toEqual({ 'image/png': bytes.toString('base64'), 'text/plain': `<image/png, ${bytes.length} bytes>` });
+    const img2 = await data(`image(new Uint8Array(require("fs").readFileSync(${JSON.stringify(file)})))`);
+    expect(img2!['image/png']).toBe(bytes.toString('base64'));
+    const bad = await c.execute('image(new Uint8Array([1, 2, 3]))').done;
+    expect(bad.reply.content.ename).toBe('ConfigError');
+    expect(bad.reply.content.evalue).toMatch(/image: unknown image format; expected PNG, JPEG, GIF, WebP or SVG bytes; got bytes starting 010203/);
+    const missing = await c.execute('image("/no/such.png")').done;
+    expect(missing.reply.content.ename).toBe('NotFoundError');
+    expect(result(await c.execute('typeof (globalThis as any).Deno').done)).toBe('undefined');
+  });
+
   it('answers connect_request with the ports of the connection file', async () => {
     const r = await c.request('connect_request', {}).done;
     expect(r.reply.content).toMatchObject({ status: 'ok', shell_port: c.conn.shell_port, iopub_port: c.conn.iopub_port,
@@ -237,7 +262,7 @@ describe('kernel over raw ZeroMQ', () => {
     const n = a.reply.content.execution_count as number;
     const b = await c.execute('"not counted"', { store_history: false }).done;
     expect(b.reply.content.execution_count).toBe(n);
-    expect(result(b)).toBe("'not counted'");
+    expect(result(b)).toBe('not counted');
     const d = await c.execute('"counted again"').done;
     expect(d.reply.content.execution_count).toBe(n + 1);
     const h = await c.request('history_request', { hist_access_type: 'tail', n: 2, output: false, raw: true }).done;
