@@ -5,6 +5,7 @@
  * = dY summed over N, H, W.
  */
 import { ConfigError } from '../../errors';
+import { Tensor } from '../../tensor/tensor';
 import { Builder } from '../builder';
 import { GradRule, RuleCtx, int, intAttr, ints, intsAttr, strAttr } from './types';
 
@@ -72,6 +73,27 @@ function correlate(b: Builder, a: string, aShape: readonly number[], kern: strin
   return { out, size };
 }
 
+/**
+ * The weight gradient of a Conv as batched MatMuls over explicit patches: P[n, (i, kh, kw), (ho, wo)] =
+ * Xpad[n, i, ho·s + kh·d, wo·s + kw·d] made by one grouped Conv with one-hot kernels (im2col by ONNX Runtime's own
+ * conv, strides, dilations and pads included), then dW[g] = Σₙ P[n, g] · dY[n, g]ᵀ. About twice as fast on ONNX
+ * Runtime's CPU kernels as a Conv whose kernel is dY (a GEMM with only kh·kw columns).
+ */
+function weightGradPatches(b: Builder, x: string, xs: readonly number[], dy: string, ys: readonly number[], g: ConvGeom, m: string): string {
+  const [n, ci0] = xs, co0 = ys[1];
+  const G = g.group, ci = ci0 / G, co = co0 / G;
+  const [kh, kw] = g.k, K = kh * kw, L = ys[2] * ys[3];
+  const eye = new Float32Array(ci0 * K * K);
+  for (let c = 0; c < ci0; c++) for (let k = 0; k < K; k++) eye[(c * K + k) * K + k] = 1;
+  const P = b.op('Conv', [x, b.constant(new Tensor('float32', eye, [ci0 * K, 1, kh, kw]))], {
+    kernel_shape: ints(g.k), strides: ints(g.s), dilations: ints(g.d), pads: ints(g.pads), group: int(ci0),
+  }, m);
+  const dyt = b.op('Transpose', [b.reshape(dy, [n, G, co, L], m)], { perm: ints([0, 1, 3, 2]) }, m);
+  const prod = b.op('MatMul', [b.reshape(P, [n, G, ci * K, L], m), dyt], {}, m); // [N, G, ci·k, co]
+  const sum = b.op('ReduceSum', [prod, b.i64([0])], { keepdims: int(0) }, m);
+  return b.reshape(b.op('Transpose', [sum], { perm: ints([0, 2, 1]) }, m), [co0, ci, kh, kw], m);
+}
+
 export const conv: GradRule = {
   backward(c, [dy], need) {
     const { b, node, m } = c;
@@ -80,7 +102,18 @@ export const conv: GradRule = {
     const g = geom(c, ws);
     const res: (string | null)[] = [null, null, null];
     if (!dy) return res;
-    if (need[0]) {
+    const nsp = g.k.length;
+    const flipPads = [...g.pads.slice(0, nsp).map((p, i) => g.d[i] * (g.k[i] - 1) - p), ...g.pads.slice(nsp).map((p, i) => g.d[i] * (g.k[i] - 1) - p)];
+    if (need[0] && nsp === 2 && g.s.every((v) => v === 1) && flipPads.every((p) => p >= 0)) {
+      // stride 1: a Conv of dY with the spatially flipped, in/out-swapped weight (ONNX Runtime's Conv is about
+      // twice as fast as its ConvTranspose)
+      const G = g.group, co = ws[0] / G, ci = ws[1];
+      const swapped = b.reshape(b.op('Transpose', [b.reshape(w, [G, co, ci, ...g.k], m)], { perm: ints([0, 2, 1, 3, 4]) }, m), [G * ci, co, ...g.k], m);
+      const flipped = b.op('Slice', [swapped, b.i64([-1, -1]), b.i64([-(2 ** 31), -(2 ** 31)]), b.i64([2, 3]), b.i64([-1, -1])], {}, m);
+      res[0] = b.op('Conv', [dy, flipped], {
+        kernel_shape: ints(g.k), dilations: ints(g.d), pads: ints(flipPads), group: int(G),
+      }, m, xs);
+    } else if (need[0]) {
       const { pads, outPad } = transposeFit(g, ys.slice(2), xs.slice(2));
       res[0] = b.op('ConvTranspose', [dy, w], {
         kernel_shape: ints(g.k), strides: ints(g.s), dilations: ints(g.d), pads: ints(pads), group: int(g.group),
@@ -89,9 +122,11 @@ export const conv: GradRule = {
     }
     if (need[1]) {
       // dW[o, i, kh, kw] = Σ_{n,ho,wo} dY[n, o, ho, wo] · Xpad[n, i, ho·s + kh·d, wo·s + kw·d]
-      const { out, size } = correlate(b, x, xs, dy, ys, g, m);
-      const t = b.op('Transpose', [out], { perm: ints([1, 0, 2, 3]) }, m);
-      res[1] = sliceSpatial(b, t, size, g.k, m);
+      if (xs.length === 4) res[1] = weightGradPatches(b, x, xs, dy, ys, g, m);
+      else {
+        const { out, size } = correlate(b, x, xs, dy, ys, g, m);
+        res[1] = sliceSpatial(b, b.op('Transpose', [out], { perm: ints([1, 0, 2, 3]) }, m), size, g.k, m);
+      }
       b.shapes.set(res[1], ws);
     }
     if (bias && need[2]) res[2] = b.op('ReduceSum', [dy, b.i64([0, 2, 3])], { keepdims: int(0) }, m, [ys[1]]);
