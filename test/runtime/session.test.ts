@@ -12,14 +12,22 @@ describe('Session', () => {
     expect(devs).toContain(s.device);
   });
 
-  it('an unavailable device fails with the list of available ones', async () => {
+  it('each provider either runs the model or is refused with the list of available ones; unknown names are refused', async () => {
     const devs = await availableDevices();
-    const missing = (['cuda', 'webgpu'] as const).find((d) => !devs.includes(d));
-    if (!missing) return; // a machine with every provider has nothing to refuse
-    await expect(Session.create(new TinyNet().trace([1, 3, 17, 19]), { device: missing })).rejects.toThrow(
-      new RegExp(`device '${missing}' is not available; expected one of the available devices: ${devs.join(', ')}`),
-    );
-    await expect(Session.create(new TinyNet().trace([1, 3, 17, 19]), { device: 'tpu' as never })).rejects.toThrow(RuntimeError);
+    const net = new TinyNet().trace([1, 3, 17, 19]);
+    for (const d of ['cuda', 'webgpu'] as const) {
+      if (devs.includes(d)) {
+        const s = await Session.create(net, { device: d });
+        expect(s.device).toBe(d);
+        await s.release();
+      } else {
+        await expect(Session.create(net, { device: d })).rejects.toThrow(
+          new RegExp(`device '${d}' is not available; expected one of the available devices: ${devs.join(', ')}`),
+        );
+      }
+    }
+    await expect(Session.create(net, { device: 'tpu' as never })).rejects.toThrow(/unknown device; expected cpu \| cuda \| webgpu \| auto; got tpu/);
+    await expect(Session.create(net, { device: 'tpu' as never })).rejects.toThrow(RuntimeError);
   });
 
   it('checks input names, shapes and dtypes', async () => {

@@ -71,7 +71,14 @@ describe('shufflenet_v1', () => {
     expect(m.stateDict().get('stage4.0.bn3.weight')!.dims).toEqual([240]);
     const gr = m.trace([1, 3, 224, 224]);
     expect(graphCost(gr).macs).toBe(v1MacsByHand(3, 12, [120, 240, 480]));
-    for (const s of [0.25, 0.5, 1.5, 2]) for (const g of [1, 2, 3, 4, 8]) expect(() => zoo.create('shufflenet_v1', { groups: g, scale: s }).trace([1, 3, 64, 64])).not.toThrow();
+    // every (groups, scale) of the paper traces at 224 with the widths of shufflenetV1Channels and its MACs by hand
+    for (const s of [0.25, 0.5, 1.5, 2]) {
+      for (const g of [1, 2, 3, 4, 8]) {
+        const c = zoo.shufflenetV1Channels(g, s);
+        const t = zoo.create('shufflenet_v1', { groups: g, scale: s }).trace([1, 3, 224, 224]);
+        expect([g, s, t.outputs[0].shape, graphCost(t).macs]).toEqual([g, s, [1, 1000], v1MacsByHand(g, c.stem, c.stages)]);
+      }
+    }
   });
 
   it('bad options fail with the allowed values', () => {
