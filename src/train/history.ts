@@ -16,6 +16,7 @@ export interface EpochRecord {
 }
 export interface History { model?: string; steps: StepRecord[]; epochs: EpochRecord[] }
 
+/** One curve; `name` labels the run (the model), as src/display/training-schema.ts has it (same shape). */
 export interface TrainingSeries { name: string; split: 'train' | 'test'; metric: 'loss' | 'error'; x: number[]; y: number[] }
 export interface TrainingData {
   title: string;
@@ -27,16 +28,23 @@ export interface TrainingData {
   done: boolean;
 }
 
-export interface TrainingDataOptions { title?: string; x?: 'step' | 'epoch'; total?: number; done?: boolean; name?: string }
+export interface TrainingDataOptions {
+  title?: string;
+  x?: 'step' | 'epoch';
+  total?: number;
+  done?: boolean;
+  /** the label of this run's curves (default the history's model) */
+  name?: string;
+}
 
 /** The curves of one run: train loss/error per step or epoch, test loss/error per epoch. */
 export function trainingData(h: History, o: TrainingDataOptions = {}): TrainingData {
   const x = o.x ?? 'epoch';
-  const prefix = o.name ? `${o.name} ` : '';
+  const run = o.name ?? h.model ?? 'model';
   const series: TrainingSeries[] = [];
-  const push = (name: string, split: 'train' | 'test', metric: 'loss' | 'error', pts: [number, number | undefined][]) => {
+  const push = (_what: string, split: 'train' | 'test', metric: 'loss' | 'error', pts: [number, number | undefined][]) => {
     const ok = pts.filter((p): p is [number, number] => p[1] !== undefined && Number.isFinite(p[1]));
-    if (ok.length) series.push({ name: `${prefix}${name}`, split, metric, x: ok.map((p) => p[0]), y: ok.map((p) => p[1]) });
+    if (ok.length) series.push({ name: run, split, metric, x: ok.map((p) => p[0]), y: ok.map((p) => p[1]) });
   };
   if (x === 'step') {
     push('train loss', 'train', 'loss', h.steps.map((s) => [s.step, s.loss]));
@@ -52,7 +60,7 @@ export function trainingData(h: History, o: TrainingDataOptions = {}): TrainingD
   return { title: o.title ?? `training${h.model ? ` ${h.model}` : ''}`, model: h.model, x, series, total: o.total, done: o.done ?? true };
 }
 
-/** Several runs on one chart (e.g. plain-20 vs plain-56), each series prefixed with its run's name. */
+/** Several runs on one chart (e.g. plain-20 vs plain-56), each run's curves named by its key. */
 export function compareRuns(runs: Record<string, History>, o: Omit<TrainingDataOptions, 'name'> = {}): TrainingData {
   const parts = Object.entries(runs).map(([name, h]) => trainingData(h, { ...o, name }));
   return { title: o.title ?? `training: ${Object.keys(runs).join(' vs ')}`, x: o.x ?? 'epoch', series: parts.flatMap((p) => p.series), total: o.total, done: o.done ?? true };

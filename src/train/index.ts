@@ -17,6 +17,8 @@ export {
 } from './data';
 export type { ImageDataset, FashionMnistOptions, Augment } from './data';
 export { trainingData, compareRuns } from './history';
+export { setTrainingDisplay } from './live';
+export type { TrainingSink, TrainingDisplayFactory } from './live';
 export type { History, StepRecord, EpochRecord, TrainingData, TrainingSeries, TrainingDataOptions } from './history';
 export { gradientGraph, gradName } from './grad-graph';
 export type { GradientGraph } from './grad-graph';

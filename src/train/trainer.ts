@@ -18,6 +18,8 @@ import { LossSpec, lossKind } from './loss';
 import { Optimizer } from './optim';
 import { Schedule } from './schedule';
 import { StepGraph, buildStepGraph, checkTrainable, nextName } from './step';
+import { trainingSink } from './live';
+import { progressReporter } from '../progress';
 
 export interface TrainerOptions {
   optimizer: Optimizer;
@@ -58,6 +60,11 @@ export interface FitOptions {
   onProgress?: (p: Progress) => void;
   /** reshuffle each epoch (default true); false takes the items in order */
   shuffle?: boolean;
+  /**
+   * live curves and a progress bar where a display is installed (the cnnlab kernel; default true): the curves'
+   * x axis ('step' or 'epoch', default 'step')
+   */
+  display?: boolean | 'step' | 'epoch';
 }
 
 export interface EvalResult { loss: number; accuracy: number; error: number; count: number }
@@ -156,6 +163,16 @@ export class Trainer {
     const firstEpoch = this.epochsDone, lastEpoch = firstEpoch + o.epochs;
     const totalSteps = perEpoch * lastEpoch;
     const opt = this.options.optimizer;
+    const title = `training ${this.history.model}`;
+    const live = o.display === false ? null : trainingSink(title);
+    const bar = o.display === false ? null : progressReporter(title, totalSteps - this.steps);
+    const axis = typeof o.display === 'string' ? o.display : 'step';
+    const startStep = this.steps;
+    let lastShown = 0;
+    const show = (done: boolean) => {
+      live?.update(trainingData(this.history, { title, x: axis, total: axis === 'step' ? totalSteps : lastEpoch, done }));
+      lastShown = performance.now();
+    };
     for (let epoch = firstEpoch; epoch < lastEpoch; epoch++) {
       const t0 = performance.now();
       const order = o.shuffle === false ? Int32Array.from({ length: data.length }, (_, i) => i) : permutation(data.length, (seed * 1_000_003 + epoch) >>> 0);
@@ -196,6 +213,8 @@ export class Trainer {
         const rec = { step: this.steps, epoch: epoch + 1, loss, error: correct !== undefined ? 1 - correct / this.batch : undefined, lr };
         this.history.steps.push(rec);
         o.onProgress?.({ ...rec, epoch: epoch + 1, totalSteps, epochs: lastEpoch, history: this.history });
+        bar?.(this.steps - startStep);
+        if (live && performance.now() - lastShown > 1000) show(false);
       }
       this.syncModel();
       const er: EpochRecord = { epoch: epoch + 1, step: this.steps, trainLoss: sumLoss / seen, trainError: 1 - sumCorrect / seen, seconds: (performance.now() - t0) / 1000 };
@@ -207,7 +226,9 @@ export class Trainer {
       this.epochsDone = epoch + 1;
       const last = this.history.steps[this.history.steps.length - 1];
       o.onProgress?.({ ...last, totalSteps, epochs: lastEpoch, epochEnd: er, history: this.history });
+      if (live) show(epoch + 1 === lastEpoch);
     }
+    bar?.finish();
     return this.history;
   }
 

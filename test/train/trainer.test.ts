@@ -6,6 +6,8 @@ import * as nn from '../../src/nn';
 import { ShapeError, TrainingError, ConfigError } from '../../src/errors';
 import { train } from '../../src';
 import { ImageDataset } from '../../src/train/data';
+import type { TrainingData } from '../../src/train/history';
+import { trainingBundle } from '../../src/display/training';
 import { Rng } from '../../src/tensor/random';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cnnlab-train-'));
@@ -110,13 +112,35 @@ describe('trainer', () => {
     const h = await fit;
     const d = t.trainingData({ title: 'toy' });
     expect(d).toMatchObject({ title: 'toy', model: 'Sequential', x: 'epoch', done: true });
-    expect(d.series.map((s) => `${s.split} ${s.metric}`)).toEqual(['train loss', 'train error', 'test loss', 'test error']);
+    expect(d.series.map((s) => `${s.name} ${s.split} ${s.metric}`)).toEqual(['Sequential train loss', 'Sequential train error', 'Sequential test loss', 'Sequential test error']);
     expect(d.series[2].y).toEqual(h.epochs.map((e) => e.testLoss));
     const s = train.trainingData(h, { x: 'step', total: 24, done: false });
     expect(s.series[0].x).toEqual(h.steps.map((r) => r.step));
     expect(s.series[2].x).toEqual([6, 12]);
+    // the display layer accepts the data as it is (schema check, PNG fallback, text)
+    const bundle = trainingBundle(d);
+    expect(bundle['text/plain']).toMatch(/Sequential test error: \d+\.\d\d % at epoch 2/);
+    expect(typeof bundle['image/png']).toBe('string');
     const both = train.compareRuns({ a: h, b: h });
-    expect(both.series.map((x) => x.name).slice(0, 2)).toEqual(['a train loss', 'a train error']);
+    expect(both.series.map((x) => `${x.name} ${x.split} ${x.metric}`).slice(0, 5)).toEqual(['a train loss', 'a train error', 'a test loss', 'a test error', 'b train loss']);
     await t.release();
+  });
+
+  it('live curves: an installed display gets the curves during fit, the last one done', async () => {
+    const updates: TrainingData[] = [];
+    const prev = train.setTrainingDisplay((title) => ({ update: (d) => { expect(d.title).toBe(title); updates.push(JSON.parse(JSON.stringify(d))); } }));
+    try {
+      const { t, fit } = run(4);
+      await fit;
+      expect(updates.length).toBeGreaterThanOrEqual(2);
+      expect(updates.map((u) => u.done)).toEqual([...updates.slice(0, -1).map(() => false), true]);
+      const last = updates[updates.length - 1];
+      expect(last).toMatchObject({ x: 'step', total: 12 });
+      expect(last.series.find((s) => s.split === 'train' && s.metric === 'loss')!.x).toHaveLength(12);
+      for (const u of updates) expect(() => trainingBundle(u)).not.toThrow();
+      await t.release();
+    } finally {
+      train.setTrainingDisplay(prev);
+    }
   });
 });
