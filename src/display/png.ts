@@ -1,7 +1,8 @@
-/** Synchronous PNG encoding (pngjs) and colormaps for the `image/png` fallbacks of display bundles. */
-import { PNG } from 'pngjs';
-
+/** Colormaps and an RGBA canvas for the `image/png` fallbacks of display bundles; PNG encoding is tensor/png.ts's. */
+import { encodePng } from '../tensor/png';
 import type { Colormap } from './featuremaps-schema';
+
+export { encodePng };
 
 export type { Colormap } from './featuremaps-schema';
 export const COLORMAPS: readonly Colormap[] = ['viridis', 'inferno', 'gray', 'coolwarm'];
@@ -49,12 +50,6 @@ export function colorOf(cmap: Colormap, t: number): [number, number, number] {
   return out as [number, number, number];
 }
 
-/** Encodes RGBA pixels as PNG bytes, synchronously (display bundles are built synchronously). */
-export function encodePng(width: number, height: number, rgba: Uint8Array): Uint8Array {
-  const png = new PNG({ width, height });
-  png.data = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
-  return PNG.sync.write(png);
-}
 
 /** A canvas of RGBA pixels with a white background. */
 export class Canvas {

@@ -25,6 +25,7 @@ import { CnnlabError, ConfigError, ParseError, ShapeError, fmtShape } from '../e
 import { Tensor } from './tensor';
 import { imageNormalization, markNormalized } from './normalization';
 import { fileError } from './safetensors';
+import { encodePng } from './png';
 
 export const IMAGENET_MEAN: readonly number[] = Object.freeze([0.485, 0.456, 0.406]);
 export const IMAGENET_STD: readonly number[] = Object.freeze([0.229, 0.224, 0.225]);
@@ -444,7 +445,7 @@ export interface PngOptions {
 
 /**
  * Encodes a tensor as PNG: [3, H, W] or [1, 3, H, W] as RGB, [H, W], [1, H, W] or [1, 1, H, W] as grey.
- * For display fallbacks (feature maps, images).
+ * For display fallbacks (feature maps, images); encoded by tensor/png.ts, the encoder the display bundles use.
  */
 export async function tensorToPng(t: Tensor, opts: PngOptions = {}): Promise<Uint8Array> {
   if (!(t instanceof Tensor)) throw new ShapeError('tensorToPng takes a Tensor', { got: typeof t });
@@ -489,6 +490,10 @@ export async function tensorToPng(t: Tensor, opts: PngOptions = {}): Promise<Uin
       }
     }
   }
-  const png = await sharp(pix, { raw: { width: W, height: H, channels: C as 1 | 3 } }).png().toBuffer();
-  return new Uint8Array(png.buffer, png.byteOffset, png.length);
+  const rgba = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 3; c++) rgba[i * 4 + c] = pix[i * C + (C === 3 ? c : 0)];
+    rgba[i * 4 + 3] = 255;
+  }
+  return encodePng(W, H, rgba);
 }
