@@ -193,6 +193,12 @@ export class Executor {
         this.locals.cnnlab = mod;
         // long computations of the library (occlusion, runBatches) show a progress bar in the cell
         (mod.setProgressFactory as typeof import('../src').setProgressFactory)((total, label) => new api.ProgressBar<number>(null, { total, label }));
+        // train.fit shows its curves live in one display (show.training), updated in place
+        const lib = mod as unknown as typeof import('../src');
+        lib.train.setTrainingDisplay(() => {
+          let handle: api.DisplayHandle | null = null;
+          return { update: (d) => { const obj = lib.show.training(d); if (handle) handle.update(obj); else handle = api.display(obj); } };
+        });
       } catch (e) {
         this.preludeError = `cnnlab: could not load ${indexJs}: ${e instanceof Error ? e.message : String(e)}`;
       }
