@@ -3,8 +3,8 @@
  *  [--count-difficult] [--count-crowd] [--drop-unknown-categories] [--json]`
  *
  * Prints pycocotools' 12-line summary (coco) or per-class APs and the mAP (voc, voc07), or
- * with --json the result's fields. Exit codes: 0 done, 1 bad input (a CnnlabError, message on
- * stderr), 2 usage error.
+ * with --json the result's fields. Exit codes: 0 done, 2 bad input or usage (one line on stderr,
+ * as every cnnlab command).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { CnnlabError } from './errors';
@@ -55,7 +55,12 @@ export async function evalCommand(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof CnnlabError) { err(`cnnlab eval: ${e.message}\n`); return 1; }
+    if (e instanceof CnnlabError) {
+      // the library's option is a flag here
+      const msg = e.message.replace("option unknownCategory: 'drop'", 'the flag --drop-unknown-categories');
+      err(`cnnlab: ${e.name}: ${msg}\n`);
+      return 2;
+    }
     throw e;
   }
 }

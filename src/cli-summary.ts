@@ -2,9 +2,9 @@
  * `cnnlab summary <model|file.onnx> [--input 1x3x224x224] [--json] [--depth N] [--paper] [--opt key=value]`:
  * the torchinfo-like table of `analysis.summary`, or its JSON data (the same as `summary(...).json()`).
  */
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './cli-files';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, NotFoundError } from './errors';
+import { ConfigError } from './errors';
 import { Graph } from './graph/ir';
 import { fromOnnx } from './graph/onnx';
 import { summary } from './api/analysis';
@@ -55,10 +55,7 @@ export async function summaryCommand(argv: string[]): Promise<number> {
   let graph: Graph;
   let name = spec;
   if (spec.toLowerCase().endsWith('.onnx')) {
-    let bytes: Uint8Array;
-    try { bytes = readFileSync(spec); } catch (e) {
-      throw new NotFoundError(`cannot read ${spec}`, { got: (e as Error).message, where: 'cnnlab summary' });
-    }
+    const bytes = readInputFile(spec, 'model file');
     const g0 = fromOnnx(bytes, { where: spec });
     graph = shape && g0.inputs.length === 1 ? fromOnnx(bytes, { where: spec, inputShapes: { [g0.inputs[0].name]: shape } }) : g0;
   } else {

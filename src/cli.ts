@@ -2,9 +2,10 @@
  * The `cnnlab` command line: summary | list | export | run | bench | compare | eval | kernel | start.
  * Each subcommand returns an exit code; errors print one line (CnnlabError messages say what, where, expected).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { CnnlabError, ConfigError } from './errors';
+import { CnnlabError, ConfigError, NotFoundError } from './errors';
+import { readInputFile } from './cli-files';
 import { Graph } from './graph/ir';
 import { fromOnnx, toOnnx } from './graph/onnx';
 import { graphCost } from './graph/cost';
@@ -15,6 +16,11 @@ import { Rng } from './tensor/random';
 import * as zoo from './zoo';
 import { compare, topk } from './api/analysis';
 import { IMAGENET_CLASSES } from './zoo/imagenet';
+
+/** `cnnlab list vgg`: a pattern without glob characters matches by substring. */
+export function listPattern(p: string): string {
+  return /[*?[\]]/.test(p) ? p : `*${p}*`;
+}
 
 /** `1x3x224x224` → [1, 3, 224, 224] */
 export function parseShape(s: string, flag = '--input'): number[] {
@@ -48,8 +54,7 @@ export interface LoadedModel {
 export function loadModel(spec: string, o: { input?: string; weights?: string; opts?: string[]; shape?: number[] } = {}): LoadedModel {
   const opts = parseOpts(o.opts ?? []);
   if (spec.toLowerCase().endsWith('.onnx')) {
-    let bytes: Uint8Array;
-    try { bytes = readFileSync(spec); } catch (e) { throw new CnnlabError(`cannot read ${spec}`, { got: (e as Error).message }); }
+    const bytes = readInputFile(spec, 'model file');
     const g0 = fromOnnx(bytes, { where: spec });
     const shape = o.shape ?? (o.input ? parseShape(o.input) : undefined);
     const g = shape && g0.inputs.length === 1 ? fromOnnx(bytes, { where: spec, inputShapes: { [g0.inputs[0].name]: shape } }) : g0;
@@ -65,7 +70,7 @@ function fmtCount(n: number): string {
 }
 
 async function runCommand(spec: string, o: { input: string; output?: string; weights?: string; device: string; opt: string[] }): Promise<number> {
-  const x = readNpy(readFileSync(o.input), o.input);
+  const x = readNpy(readInputFile(o.input, '--input file'), o.input);
   const model = loadModel(spec, { weights: o.weights, opts: o.opt, shape: [...x.dims] });
   const s = await Session.create(model.bytes ?? model.graph, { device: o.device as DeviceRequest });
   const inputName = s.inputNames[0];
@@ -144,9 +149,11 @@ export function buildProgram(result: { code: Promise<number> | number }): Comman
       const mod = require('./cli-summary') as { summaryCommand(argv: string[]): Promise<number> };
       result.code = mod.summaryCommand(cmd.args);
     });
-  program.command('list').description('model names in the zoo').argument('[pattern]', 'glob, e.g. *mobilenet*', '*')
+  program.command('list').description('model names in the zoo').argument('[pattern]', 'part of a name (vgg) or a glob (*mobilenet*)', '*')
     .action((p: string) => {
-      for (const n of zoo.list(p)) { const i = zoo.info(n); process.stdout.write(`${n.padEnd(22)} ${i.paper.citation}${i.description ? ` — ${i.description}` : ''}\n`); }
+      const names = zoo.list(listPattern(p));
+      if (!names.length) throw new NotFoundError(`no model matches '${p}'`, { expected: 'a part of a name or a glob, e.g. vgg or *mobilenet*', got: p, where: 'cnnlab list' });
+      for (const n of names) { const i = zoo.info(n); process.stdout.write(`${n.padEnd(22)} ${i.paper.citation}${i.description ? ` — ${i.description}` : ''}\n`); }
       result.code = 0;
     });
   program.command('export').description('trace a zoo model and write ONNX')

@@ -11,7 +11,7 @@
  * An empty detection list is valid.
  */
 import * as fs from 'fs';
-import { ParseError } from '../errors';
+import { NotFoundError, ParseError } from '../errors';
 
 export interface CocoImage { id: number; width?: number; height?: number; file_name?: string }
 export interface CocoCategory { id: number; name?: string; supercategory?: string }
@@ -77,6 +77,8 @@ function readJson(path: string): unknown {
   try {
     text = fs.readFileSync(path, 'utf8');
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR') throw new NotFoundError('file not found', { where: path, got: code });
     throw new ParseError('cannot read JSON file', { where: path, got: (e as Error).message });
   }
   try {

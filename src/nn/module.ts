@@ -30,6 +30,9 @@ export interface TraceOptions {
   training?: boolean;
 }
 
+/** A weight-load error lists this many keys in its message (all are in `error.mismatches`). */
+export const MAX_LISTED_MISMATCHES = 20;
+
 /** The README section that says how to make a weights file from torchvision. */
 export const WEIGHTS_RECIPE = "README.md, 'Weights from torchvision' (torchvision state_dict → safetensors, a few lines of Python)";
 
@@ -177,7 +180,9 @@ export abstract class Module {
       for (const k of unexpected) mismatches.push({ key: k, problem: 'unexpected' });
     }
     if (mismatches.length) {
-      const lines = mismatches.map((m) => `  ${m.key}: ${m.problem}${m.expected ? ` (expected ${m.expected}, got ${m.got})` : ''}`);
+      const shown = mismatches.slice(0, MAX_LISTED_MISMATCHES);
+      const lines = shown.map((m) => `  ${m.key}: ${m.problem}${m.expected ? ` (expected ${m.expected}, got ${m.got})` : ''}`);
+      if (mismatches.length > shown.length) lines.push(`  … and ${mismatches.length - shown.length} more (all of them in error.mismatches)`);
       throw new WeightLoadError(
         `weights do not match ${this.typeName}: ${mismatches.length} mismatch${mismatches.length > 1 ? 'es' : ''}; nothing was loaded\n${lines.join('\n')}`,
         mismatches, { where: opts.where },

@@ -3,6 +3,7 @@ import { CnnlabError, RuntimeError, ShapeError, fmtShape } from '../errors';
 import { Graph } from '../graph/ir';
 import { fromOnnx, toOnnx } from '../graph/onnx';
 import { Tensor, DType } from '../tensor/tensor';
+import { cleanOrtMessage } from './ort-errors';
 import { progressReporter } from '../progress';
 
 export type Device = 'cpu' | 'cuda' | 'webgpu';
@@ -102,11 +103,12 @@ async function createOrt(bytes: Uint8Array, device: Device, opts: SessionOptions
   return ort.InferenceSession.create(bytes, ortSessionOptions(device, opts, quiet));
 }
 
-/** Which execution providers work here: each is tried on a one-node model. */
-export async function availableDevices(): Promise<Device[]> {
+/** Which execution providers work here: each is tried on a one-node model (`{ webgpu: false }`: not WebGPU). */
+export async function availableDevices(opts: { webgpu?: boolean } = {}): Promise<Device[]> {
   const probe = probeModel();
   const ok: Device[] = [];
   for (const d of DEVICES) {
+    if (d === 'webgpu' && opts.webgpu === false) continue;
     try { await (await createOrt(probe, d, {}, true)).release(); ok.push(d); } catch { /* unavailable */ }
   }
   return ok;
@@ -167,12 +169,16 @@ export class Session {
         const s = await createOrt(bytes, d, opts, want === 'auto' && d !== 'cpu');
         return new Session(s, d, bytes, graph, opts);
       } catch (e) {
-        failures.push(`${d}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 160)}`);
+        failures.push(`${d}: ${cleanOrtMessage(e, 160)}`);
         if (d === 'cpu') throw new RuntimeError('ONNX Runtime could not load the model', { got: failures.join('; ') });
       }
     }
-    const available = await availableDevices();
-    throw new RuntimeError(`device '${want}' is not available`, { expected: `one of the available devices: ${available.join(', ')}`, got: failures.join('; ') });
+    // probing WebGPU makes Dawn print driver warnings on stderr: only when WebGPU itself was asked for
+    const available = await availableDevices({ webgpu: want === 'webgpu' });
+    const hint = want === 'cuda' ? " (the CUDA provider is not installed: README.md, 'CUDA')" : '';
+    throw new RuntimeError(`device '${want}' is not available${hint}`, {
+      expected: `one of the available devices: ${available.join(', ')}${want === 'webgpu' ? '' : ' (webgpu not probed)'}`, got: failures.join('; '),
+    });
   }
 
   /** The graph IR (parsed from the bytes on first use when the session was made from ONNX bytes). */
@@ -220,7 +226,7 @@ export class Session {
     try {
       res = await s.run(feeds);
     } catch (e) {
-      throw new RuntimeError('ONNX Runtime run failed', { got: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      throw new RuntimeError('ONNX Runtime run failed', { got: cleanOrtMessage(e) });
     }
     const t2 = performance.now();
     const out: Record<string, Tensor> = {};

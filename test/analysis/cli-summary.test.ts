@@ -63,7 +63,7 @@ describe('cnnlab summary', () => {
     await expect(summaryCommand(['resnet50', '--depth', 'x'])).rejects.toThrow(ConfigError);
     await expect(summaryCommand(['resnet50', '--input', '1x3x0'])).rejects.toThrow(/invalid shape/);
     await expect(summaryCommand(['no_such_model'])).rejects.toThrow(NotFoundError);
-    await expect(summaryCommand(['missing.onnx'])).rejects.toThrow(/cannot read missing.onnx/);
+    await expect(summaryCommand(['missing.onnx'])).rejects.toThrow(/model file not found: missing.onnx/);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(await summaryCommand([])).not.toBe(0);
     err.mockRestore();
