@@ -19,6 +19,7 @@ import { Optimizer } from './optim';
 import { Schedule } from './schedule';
 import { StepGraph, buildStepGraph, checkTrainable, nextName } from './step';
 import { trainingSink } from './live';
+import { KeyHasher, loadRun, retrainRequested, saveRun } from './cache';
 import { progressReporter } from '../progress';
 
 export interface TrainerOptions {
@@ -65,7 +66,15 @@ export interface FitOptions {
    * x axis ('step' or 'epoch', default 'step')
    */
   display?: boolean | 'step' | 'epoch';
+  /**
+   * reuse the result of an identical earlier run (same model structure and starting weights, options, data bytes,
+   * epochs, seed) from the trained-model cache (`CNNLAB_CACHE`, default ~/.cache/cnnlab), and store new results
+   * there; `CNNLAB_RETRAIN=1` retrains and rewrites the entry (default false)
+   */
+  cache?: boolean;
 }
+
+interface CacheMeta { version: 1; history: History; steps: number; epochs: number }
 
 export interface EvalResult { loss: number; accuracy: number; error: number; count: number }
 
@@ -89,6 +98,11 @@ export class Trainer {
   /** preallocated tensors the next step writes into */
   private spare?: OrtMap;
   private epochsDone = 0;
+  private onnx?: Uint8Array;
+  /** whether the last `fit` came from the trained-model cache (nothing was trained) */
+  fromCache = false;
+  /** the cache entry the last `fit` used or wrote */
+  cacheKey?: string;
 
   constructor(readonly model: Module, readonly options: TrainerOptions) {
     if (!options || !options.optimizer || typeof options.optimizer.emit !== 'function') {
@@ -154,7 +168,18 @@ export class Trainer {
     const perEpoch = Math.floor(data.length / this.batch);
     if (perEpoch < 1) throw new ShapeError('the data set is smaller than one batch', { expected: `≥ ${this.batch} items`, got: `${data.length}`, where: 'fit()' });
     this.initState();
-    this.stepSession ??= ort.InferenceSession.create(this.step.graph.toOnnx({ dynamicBatch: false }), this.sessionOptions());
+    this.fromCache = false;
+    this.cacheKey = undefined;
+    if (o.cache) {
+      this.cacheKey = this.runKey(data, o);
+      const hit = retrainRequested() ? null : loadRun<CacheMeta>(this.cacheKey);
+      if (hit && this.restore(hit)) {
+        this.fromCache = true;
+        trainingSink(`training ${this.history.model}`)?.update(trainingData(this.history, { title: `training ${this.history.model}`, done: true }));
+        return this.history;
+      }
+    }
+    this.stepSession ??= ort.InferenceSession.create(this.stepBytes(), this.sessionOptions());
     const session = await this.stepSession;
     const seed = this.options.seed ?? 0;
     const per = this.inputShape.reduce((a, d) => a * d, 1);
@@ -229,7 +254,45 @@ export class Trainer {
       if (live) show(epoch + 1 === lastEpoch);
     }
     bar?.finish();
+    if (this.cacheKey) saveRun(this.cacheKey, this.snapshot(), { version: 1, history: this.history, steps: this.steps, epochs: this.epochsDone } satisfies CacheMeta);
     return this.history;
+  }
+
+  private stepBytes(): Uint8Array {
+    this.onnx ??= this.step.graph.toOnnx({ dynamicBatch: false });
+    return this.onnx;
+  }
+
+  /** Everything that decides the result of this fit. */
+  private runKey(data: ImageDataset, o: FitOptions): string {
+    const k = new KeyHasher().add('version', 1).bytes('graph', this.stepBytes());
+    for (const [name, t] of [...this.state!].sort(([a], [b]) => (a < b ? -1 : 1))) k.bytes(name, t.data as Float32Array);
+    const opt = this.options.optimizer;
+    k.add('optimizer', { kind: opt.kind, lr: opt.lr, options: opt.options }).add('schedule', this.options.schedule ?? null)
+      .add('trainer', { batchSize: this.batch, seed: this.options.seed ?? 0, inputShape: this.inputShape, loss: this.options.loss ?? 'cross-entropy', augment: this.options.augment ?? null })
+      .add('fit', { epochs: o.epochs, shuffle: o.shuffle ?? true, steps: this.steps, epochsDone: this.epochsDone })
+      .dataset('data', data).dataset('test', o.testData);
+    return k.digest();
+  }
+
+  /** All state tensors (parameters, buffers, optimiser state), copied. */
+  private snapshot(): Map<string, Tensor> {
+    return new Map([...this.state!].map(([name, t]) => [name, new Tensor('float32', new Float32Array(t.data as Float32Array), t.dims)]));
+  }
+
+  private restore(hit: { tensors: Map<string, Tensor>; meta: CacheMeta }): boolean {
+    if (hit.meta.version !== 1) return false;
+    for (const [name, t] of this.state!) {
+      const c = hit.tensors.get(name);
+      if (!c || c.size !== t.size) return false;
+    }
+    for (const [name, t] of this.state!) (t.data as Float32Array).set(hit.tensors.get(name)!.data as Float32Array);
+    this.history.steps.splice(0, this.history.steps.length, ...hit.meta.history.steps);
+    this.history.epochs.splice(0, this.history.epochs.length, ...hit.meta.history.epochs);
+    this.steps = hit.meta.steps;
+    this.epochsDone = hit.meta.epochs;
+    this.syncModel();
+    return true;
   }
 
   private diverged(loss: number, gsq: Float32Array, epoch: number): never {

@@ -144,3 +144,41 @@ describe('trainer', () => {
     }
   });
 });
+
+describe('trained-model cache', () => {
+  it('an identical run comes from the cache (same history and weights, nothing trained); other seeds or data miss; CNNLAB_RETRAIN retrains', async () => {
+    const saved = { cache: process.env.CNNLAB_CACHE, retrain: process.env.CNNLAB_RETRAIN };
+    process.env.CNNLAB_CACHE = join(tmp, 'cache');
+    delete process.env.CNNLAB_RETRAIN;
+    try {
+      const go = async (seed: number, data = toy(96, 1)) => {
+        nn.seedParameters(5);
+        const t = train.trainer(small(), { optimizer: train.sgd({ lr: 0.05, momentum: 0.9 }), schedule: train.cosineLr(), batchSize: 16, inputShape: [1, 8, 8], seed, threads: 1 });
+        let steps = 0;
+        const h = await t.fit(data, { epochs: 2, testData: toy(48, 2), cache: true, onProgress: () => { steps++; } });
+        return { t, h, steps };
+      };
+      const a = await go(7);
+      expect(a.t.fromCache).toBe(false);
+      expect(a.steps).toBeGreaterThan(0);
+      const b = await go(7);
+      expect(b.t.fromCache).toBe(true);
+      expect(b.steps).toBe(0);
+      expect(b.t.cacheKey).toBe(a.t.cacheKey);
+      expect(b.h).toEqual(a.h);
+      const sa = a.t.stateDict();
+      for (const [k, v] of b.t.stateDict()) expect(Array.from(v.data as Float32Array), k).toEqual(Array.from(sa.get(k)!.data as Float32Array));
+      expect(await b.t.evaluate(toy(48, 2))).toEqual(await a.t.evaluate(toy(48, 2)));
+      expect((await go(8)).t.fromCache).toBe(false);
+      const other = toy(96, 1);
+      other.images[0] += 1e-3;
+      expect((await go(7, other)).t.fromCache).toBe(false);
+      process.env.CNNLAB_RETRAIN = '1';
+      const c = await go(7);
+      expect(c.t.fromCache).toBe(false);
+      expect(c.steps).toBeGreaterThan(0);
+    } finally {
+      for (const [k, v] of [['CNNLAB_CACHE', saved.cache], ['CNNLAB_RETRAIN', saved.retrain]] as const) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+  });
+});
