@@ -1,5 +1,5 @@
 /**
- * The `cnnlab` command line: summary | list | export | run | bench | compare | eval | kernel | start.
+ * The `cnnlab` command line: summary | list | export | run | bench | compare | eval | kernel | start | setup | extension.
  * Each subcommand returns an exit code; errors print one line (CnnlabError messages say what, where, expected).
  */
 import { writeFileSync } from 'node:fs';
@@ -188,10 +188,38 @@ export function buildProgram(result: { code: Promise<number> | number }): Comman
       const mod = require('../kernel/cli') as { kernelCommand(argv: string[]): Promise<number> };
       result.code = mod.kernelCommand(cmd.args);
     });
-  program.command('start').description('npm start: install the kernel for this user and show a ResNet-50 demo')
+  program.command('start').description('npm start: set up .venv, kernel and extension, then serve the notebooks with JupyterLab on 127.0.0.1')
+    .option('--port <n>', 'port (default: the first free one from 8888)')
+    .option('--dir <dir>', 'directory to serve (default: the notebooks/ of this package)')
+    .option('--ip <address>', 'address to bind (default 127.0.0.1; anything else is reachable from other machines)')
+    .option('--no-browser', 'do not open a browser')
+    .action((o: { port?: string; dir?: string; ip?: string; browser?: boolean }) => {
+      const mod = require('./start') as typeof import('./start');
+      result.code = mod.startCommand(o);
+    });
+  program.command('setup').description('create or update .venv (requirements.txt), install the kernel and the JupyterLab extension into it')
     .action(() => {
-      const mod = require('./start') as { startCommand(): Promise<number> };
-      result.code = mod.startCommand();
+      const mod = require('./setup') as typeof import('./setup');
+      const root = require('node:path').resolve(__dirname, '..', '..') as string;
+      mod.setupAll(root, (l: string) => process.stdout.write(`[cnnlab] ${l}\n`));
+      process.stdout.write(`[cnnlab] .venv ready: ${root}/.venv (kernel and extension installed)\n`);
+      result.code = 0;
+    });
+  const ext = program.command('extension').description('the JupyterLab extension');
+  ext.command('install').description('build extension/ and pip-install it into the active Python environment (JupyterLab 4 / Notebook 7)')
+    .option('--python <python>', 'the Python whose environment gets it', 'python3')
+    .action((o: { python: string }) => {
+      const mod = require('./setup') as typeof import('./setup');
+      const root = require('node:path').resolve(__dirname, '..', '..') as string;
+      const p = mod.setupPaths(root);
+      const log = (l: string) => process.stdout.write(`[cnnlab] ${l}\n`);
+      const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+      const where = spawnSync(o.python, ['-c', 'import sys, os; print(os.path.dirname(sys.executable))'], { encoding: 'utf8' });
+      if (where.status !== 0) throw new ConfigError('extension install: Python not found', { expected: 'a Python 3 with pip', got: o.python, where: '--python' });
+      mod.buildExtension(p, log, where.stdout.trim());
+      mod.installExtensionInto(p, o.python, log);
+      log(`installed; check with: ${o.python} -m jupyter labextension list`);
+      result.code = 0;
     });
   return program;
 }
