@@ -5,7 +5,8 @@
  */
 import { browserAvailable, launch, openHarness } from './browser';
 import { zoo, Tensor } from '../src';
-import { graphData } from '../src/display/graph';
+import { graphData } from '../src/analysis/graph-data';
+import { encodeGraph } from '../src/display/graph-codec';
 import { featureMaps } from '../src/display/featuremaps';
 import { Rng } from '../src/tensor/random';
 
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   const why = browserAvailable();
   if (why) throw new Error(`bench:ui needs Chromium and extension/node_modules: ${why}`);
   const dn = zoo.create('densenet201');
-  const collapsed = graphData(dn, { depth: 2 });
+  // what the MIME bundle carries (packed; the renderer decodes it: part of "data to drawn")
+  const collapsed = encodeGraph(graphData(dn, undefined, { depth: 2 }));
   const data = new Float32Array(64 * 56 * 56);
   new Rng(0).fillNormal(data);
   const fm = featureMaps(new Tensor('float32', data, [1, 64, 56, 56]), { max: 64, name: 'bench' }).data;

@@ -1,19 +1,17 @@
-// src/*.ts → lib/*.js (ES modules, one file each; @jupyterlab/builder's webpack bundles lib/index.js).
-// Type checking is `tsc -p tsconfig.json` (noEmit); the shared schema types come from ../src/display.
+// src/index.ts → lib/index.js: one ES module with the renderers and the shared pure modules of the package
+// (../src/display: graph codec, palette), JupyterLab/Lumino packages and plotly left as imports for
+// @jupyterlab/builder's webpack (shared modules; plotly its own lazily loaded chunk).
+// Type checking is `tsc -p tsconfig.json` (noEmit).
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const src = path.join(root, 'src');
-const entries = [];
-const walk = (d) => {
-  for (const n of fs.readdirSync(d)) {
-    const p = path.join(d, n);
-    if (fs.statSync(p).isDirectory()) { if (n !== 'worker') walk(p); } else if (n.endsWith('.ts') && !n.endsWith('.d.ts')) entries.push(p);
-  }
-};
-walk(src);
 fs.rmSync(path.join(root, 'lib'), { recursive: true, force: true });
-esbuild.buildSync({ entryPoints: entries, outbase: src, outdir: path.join(root, 'lib'), format: 'esm', target: 'es2020', platform: 'browser', logLevel: 'warning' });
-console.log(`lib: ${entries.length} modules`);
+esbuild.buildSync({
+  entryPoints: [path.join(root, 'src', 'index.ts')], outfile: path.join(root, 'lib', 'index.js'),
+  bundle: true, format: 'esm', target: 'es2020', platform: 'browser', logLevel: 'warning',
+  external: ['@jupyterlab/*', '@lumino/*', 'plotly.js-cartesian-dist-min'],
+  nodePaths: [path.join(root, 'node_modules')],
+});
+console.log('lib/index.js written');

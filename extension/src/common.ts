@@ -83,30 +83,9 @@ export function errorBox(message: string): HTMLElement {
   return el('div', { class: 'cl-error' }, message);
 }
 
-/** The op categories of graph nodes (analysis-schema GraphNodeData.category), with labels and theme colours. */
-export const CATEGORIES: [string, string, string][] = [
-  ['macs', 'Conv / Gemm / MatMul', '--jp-brand-color1'],
-  ['bn', 'normalisation', '--jp-success-color1'],
-  ['activation', 'activation', '--jp-warn-color1'],
-  ['pooling', 'pooling', '--jp-accent-color1'],
-  ['add', 'add', '--jp-error-color1'],
-  ['mul', 'mul', '--jp-error-color2'],
-  ['concat', 'concat', '--jp-brand-color3'],
-  ['other', 'other', '--jp-layout-color4'],
-  ['none', 'reshape / no cost', '--jp-layout-color3'],
-  ['io', 'input / output', '--jp-inverse-layout-color3'],
-];
-
 const FALLBACK: Record<string, string> = {
-  '--jp-brand-color1': '#1976d2', '--jp-success-color1': '#388e3c', '--jp-warn-color1': '#f57c00', '--jp-accent-color1': '#388e3c',
-  '--jp-error-color1': '#d32f2f', '--jp-error-color2': '#e57373', '--jp-brand-color3': '#bbdefb', '--jp-layout-color4': '#757575',
-  '--jp-layout-color3': '#bdbdbd', '--jp-inverse-layout-color3': '#616161',
+  '--jp-brand-color1': '#1976d2', '--jp-success-color1': '#388e3c', '--jp-warn-color1': '#f57c00', '--jp-error-color1': '#d32f2f', '--jp-accent-color2': '#66bb6a',
 };
-
-export function categoryColor(cat: string, from?: Element): string {
-  const c = CATEGORIES.find((x) => x[0] === cat) ?? CATEGORIES[7];
-  return cssVar(c[2], FALLBACK[c[2]] ?? '#888', from);
-}
 
 /** Series colours from the theme (plots): JupyterLab's brand, warn, success, error, accent ... then fixed hues. */
 export function seriesColors(from?: Element): string[] {

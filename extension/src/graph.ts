@@ -5,9 +5,22 @@
  * legend; a search box for module paths; optional shapes on edges; SVG and PNG download.
  */
 import type { GraphData, GraphNodeData, GraphBlockData } from '../../src/display/schema';
-import { button, CATEGORIES, categoryColor, checkbox, cssVar, download, el, fileName, int, shapeText, svg, units } from './common';
-import { initialExpanded, LayoutResult, nodeLabel, nodeSub } from './layout-interim';
+import type { GraphLayout } from '../../src/display/layout';
+import { CATEGORY_STYLE, categoryText, type OpCategory } from '../../src/display/palette';
+import { button, checkbox, cssVar, download, el, fileName, int, shapeText, svg, units } from './common';
 import { LayoutClient, LayoutTimeout } from './layout-client';
+
+/** The blocks open at first: every block shallower than the data's depth (as the PNG fallback draws it). */
+export function initialExpanded(data: GraphData): Set<string> {
+  return new Set(data.blocks.filter((b) => b.depth < data.depth).map((b) => b.path));
+}
+
+// the shared layout's label metrics (src/display/layout.ts LAYOUT_FONT, padding)
+const FONT = { title: 12, detail: 10, cluster: 11 };
+const PAD_Y = 6, LINE_GAP = 3;
+/** DejaVu Sans first: the layout measured its labels with DejaVu's widths */
+const DIAGRAM_FONT = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif";
+const CATEGORY_ORDER: OpCategory[] = ['io', 'macs', 'bn', 'activation', 'pooling', 'add', 'mul', 'concat', 'other', 'none'];
 
 const LIMIT_MS = 15000;
 
@@ -21,7 +34,7 @@ export class GraphView {
   private viewport = svg('g');
   private tip = el('div', { class: 'cl-tip' });
   private status = el('span', { class: 'cl-status' });
-  private layoutResult: LayoutResult | null = null;
+  private layoutResult: GraphLayout | null = null;
   private t = { x: 0, y: 0, k: 1 };
   private showShapes = false;
   private hits: string[] = [];
@@ -49,15 +62,17 @@ export class GraphView {
       button('+', 'zoom in', () => this.zoomBy(1.25)), button('−', 'zoom out', () => this.zoomBy(0.8)),
       button('Expand all', 'open every block (large models take a few seconds)', () => void this.setExpanded(new Set(data.blocks.map((b) => b.path)))),
       button('Collapse', `back to depth ${data.depth}`, () => void this.setExpanded(initialExpanded(data))),
-      checkbox('shapes on edges', false, (v) => { this.showShapes = v; this.draw(); }),
+      checkbox('shapes on edges', false, (v) => { this.showShapes = v; void this.setExpanded(this.expanded); }),
       button('SVG', 'download the diagram as SVG', () => this.downloadSvg()),
       button('PNG', 'download the diagram as PNG', () => void this.downloadPng()),
       this.status);
-    const legend = el('div', { class: 'cl-legend' }, ...CATEGORIES.map(([cat, label]) => {
+    const present = new Set(data.nodes.map((n) => n.category));
+    const legend = el('div', { class: 'cl-legend' }, ...CATEGORY_ORDER.filter((c) => present.has(c)).map((cat) => {
       const sw = el('span', { class: 'cl-swatch' });
-      sw.style.background = categoryColor(cat);
-      return el('span', { class: 'cl-legend-item' }, sw, label);
-    }), el('span', { class: 'cl-legend-item' }, el('span', { class: 'cl-swatch cl-swatch-block' }), 'closed block (click to open)'));
+      sw.style.background = CATEGORY_STYLE[cat].fill;
+      sw.style.border = `1px solid ${CATEGORY_STYLE[cat].stroke}`;
+      return el('span', { class: 'cl-legend-item' }, sw, CATEGORY_STYLE[cat].label);
+    }), el('span', { class: 'cl-legend-item' }, el('span', { class: 'cl-swatch cl-swatch-block' }), 'closed block (click to open; click an open block’s title to close)'));
     const title = el('div', { class: 'cl-title' }, `${data.name} — ${int(data.totals.nodes)} nodes, ${units(data.totals.params)} params, ${units(data.totals.macs)} MACs`);
     const frame = el('div', { class: 'cl-graph-frame' }, this.svgRoot, this.tip);
     this.node = el('div', { class: 'cl-graph' }, title, toolbar, frame, legend);
@@ -73,7 +88,7 @@ export class GraphView {
     const t0 = performance.now();
     this.status.textContent = 'laying out…';
     try {
-      const { result } = await this.client.layout(next);
+      const { result } = await this.client.layout(next, this.showShapes);
       if (this.disposed) return;
       this.expanded = next;
       const first = this.layoutResult === null;
@@ -105,14 +120,14 @@ export class GraphView {
     const c = this.colors();
     const g = this.viewport;
     g.replaceChildren();
-    this.svgRoot.setAttribute('font-family', c.font);
+    this.svgRoot.setAttribute('font-family', DIAGRAM_FONT);
     const frames = svg('g', { class: 'cl-frames' });
     for (const cl of L.clusters) {
       const b = this.blockBy.get(cl.path)!;
       const fg = svg('g', { class: 'cl-cluster', 'data-path': cl.path });
-      fg.append(svg('rect', { x: cl.x - cl.width / 2, y: cl.y - cl.height / 2, width: cl.width, height: cl.height, rx: 6, fill: 'none', stroke: c.frame, 'stroke-dasharray': '4 3' }));
-      const label = svg('text', { x: cl.x - cl.width / 2 + 6, y: cl.y - cl.height / 2 + 11, 'font-size': 10, fill: c.fg2, class: 'cl-cluster-label' });
-      label.textContent = `− ${cl.path.split('.').pop()} ${b.type}`;
+      fg.append(svg('rect', { x: cl.x, y: cl.y, width: cl.width, height: cl.height, rx: 6, fill: c.bg2, 'fill-opacity': 0.35, stroke: c.frame, 'stroke-dasharray': '4 3' }));
+      const label = svg('text', { x: cl.x + 6, y: cl.y + FONT.cluster + 3, 'font-size': FONT.cluster, fill: c.fg2, class: 'cl-cluster-label' });
+      label.textContent = `− ${cl.label}`;
       label.addEventListener('click', (ev) => { ev.stopPropagation(); this.toggle(cl.path); });
       label.addEventListener('mouseenter', (ev) => this.showTip(ev, this.blockTip(b)));
       label.addEventListener('mouseleave', () => this.hideTip());
@@ -120,52 +135,48 @@ export class GraphView {
       frames.append(fg);
     }
     const edges = svg('g', { class: 'cl-edges', fill: 'none', stroke: c.edge });
-    const labels = svg('g', { class: 'cl-edge-labels', 'font-size': 9, fill: c.fg2 });
+    const labels = svg('g', { class: 'cl-edge-labels', 'font-size': FONT.detail, fill: c.fg2, 'text-anchor': 'middle' });
     for (const e of L.edges) {
       if (!e.points.length) continue;
       const d = `M${e.points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join('L')}`;
-      const path = svg('path', { d, 'stroke-width': 1.2, 'marker-end': 'url(#cl-arrow)', ...(e.bus ? { 'stroke-dasharray': '3 2' } : {}) });
+      const path = svg('path', { d, 'stroke-width': e.count > 1 ? 1.8 : 1.2, 'marker-end': 'url(#cl-arrow)', ...(e.kind === 'carry' ? { 'stroke-dasharray': '4 3' } : {}) });
       const t = svg('title');
-      t.textContent = `${e.bus ? 'earlier concatenation (same maps)' : e.value} ${shapeText(e.shape)}`;
+      t.textContent = e.kind === 'carry' ? `carries the ${e.carried} inputs of the earlier concatenation ${shapeText(e.shape)}` : `${shapeText(e.shape)}${e.count > 1 ? ` (${e.count} edges)` : ''}`;
       path.append(t);
       edges.append(path);
-      if (this.showShapes && e.shape) {
-        const mid = e.points[Math.floor(e.points.length / 2)];
-        const tx = svg('text', { x: mid.x + 4, y: mid.y });
-        tx.textContent = e.shape.join('×');
+      if (e.label) {
+        const tx = svg('text', { x: e.label.x, y: e.label.y + FONT.detail / 2 - 1 });
+        tx.textContent = e.label.text;
         labels.append(tx);
       }
     }
     const nodes = svg('g', { class: 'cl-nodes' });
     for (const n of L.nodes) {
-      const x = n.x - n.width / 2, y = n.y - n.height / 2;
-      const ng = svg('g', { class: `cl-node cl-${n.kind}`, 'data-id': n.id });
-      let label: string, sub: string, color: string;
+      const ng = svg('g', { class: `cl-node cl-${n.kind === 'block' ? 'block' : 'op'}`, 'data-id': n.ref });
+      let fill: string, stroke: string, text: string;
       if (n.kind === 'block') {
-        const b = this.blockBy.get(n.id)!;
-        label = `+ ${n.id.split('.').pop()} ${b.type}`;
-        sub = b.outputShape ? `[${b.outputShape.join('×')}]` : '';
-        color = c.fg2;
-        ng.append(svg('rect', { x: x + 3, y: y + 3, width: n.width, height: n.height, rx: 5, fill: c.bg2, stroke: c.frame }));
-        ng.append(svg('rect', { x, y, width: n.width, height: n.height, rx: 5, fill: c.bg2, stroke: color, 'stroke-width': 1.5 }));
-        ng.addEventListener('click', (ev) => { ev.stopPropagation(); this.toggle(n.id); });
+        const b = this.blockBy.get(n.ref)!;
+        // a closed leaf module holding one node (a Conv2d, a ReLU) takes that node's colour, as in the PNG
+        if (n.category && n.category !== 'io') { fill = CATEGORY_STYLE[n.category].fill; stroke = CATEGORY_STYLE[n.category].stroke; text = categoryText(n.category); } else { fill = c.bg2; stroke = c.fg2; text = c.fg; }
+        ng.append(svg('rect', { x: n.x + 3, y: n.y + 3, width: n.width, height: n.height, rx: 5, fill: c.bg2, stroke: c.frame }));
+        ng.addEventListener('click', (ev) => { ev.stopPropagation(); this.toggle(n.ref); });
         ng.addEventListener('mouseenter', (ev) => this.showTip(ev, this.blockTip(b)));
       } else {
-        const d = this.byId.get(n.id)!;
-        label = nodeLabel(d);
-        sub = nodeSub(d);
-        color = categoryColor(d.category, this.node);
-        ng.append(svg('rect', { x, y, width: n.width, height: n.height, rx: 5, fill: c.bg, stroke: color, 'stroke-width': 1.5 }));
-        ng.append(svg('rect', { x, y, width: 6, height: n.height, rx: 2, fill: color, stroke: 'none' }));
+        const d = this.byId.get(n.ref)!;
+        const cat = (n.category ?? d.category) as OpCategory;
+        if (cat === 'io') { fill = c.bg; stroke = c.fg; text = c.fg; } else { fill = CATEGORY_STYLE[cat].fill; stroke = CATEGORY_STYLE[cat].stroke; text = categoryText(cat); }
         ng.addEventListener('mouseenter', (ev) => this.showTip(ev, this.nodeTip(d)));
       }
       ng.addEventListener('mouseleave', () => this.hideTip());
-      const t1 = svg('text', { x: n.x, y: n.y - 3, 'text-anchor': 'middle', 'font-size': 11, fill: c.fg });
-      t1.textContent = label;
-      const t2 = svg('text', { x: n.x, y: n.y + 11, 'text-anchor': 'middle', 'font-size': 9, fill: c.fg2 });
-      t2.textContent = sub;
-      ng.append(t1, t2);
-      if (this.highlight === n.id) ng.append(svg('rect', { x: x - 4, y: y - 4, width: n.width + 8, height: n.height + 8, rx: 7, fill: 'none', stroke: c.hit, 'stroke-width': 3, class: 'cl-hit' }));
+      ng.append(svg('rect', { x: n.x, y: n.y, width: n.width, height: n.height, rx: 5, fill, stroke, 'stroke-width': n.kind === 'block' ? 1.5 : 1 }));
+      let y = n.y + PAD_Y + FONT.title;
+      n.lines.forEach((line, i) => {
+        const t = svg('text', { x: n.x + n.width / 2, y, 'text-anchor': 'middle', 'font-size': i === 0 ? FONT.title : FONT.detail, fill: text, ...(i === 0 ? { 'font-weight': 'bold' } : { 'fill-opacity': 0.85 }) });
+        t.textContent = i === 0 && n.kind === 'block' ? `+ ${line}` : line;
+        ng.append(t);
+        y += FONT.detail + LINE_GAP;
+      });
+      if (this.highlight === n.ref) ng.append(svg('rect', { x: n.x - 4, y: n.y - 4, width: n.width + 8, height: n.height + 8, rx: 7, fill: 'none', stroke: c.hit, 'stroke-width': 3, class: 'cl-hit' }));
       nodes.append(ng);
     }
     const defs = svg('defs');
@@ -293,11 +304,11 @@ export class GraphView {
     }
     this.highlight = target;
     await this.setExpanded(next);
-    const n = this.layoutResult?.nodes.find((x) => x.id === target);
+    const n = this.layoutResult?.nodes.find((x) => x.ref === target);
     if (n) {
       const r = this.svgRoot.getBoundingClientRect();
-      this.t.x = (r.width || 800) / 2 - n.x * this.t.k;
-      this.t.y = (r.height || 520) / 2 - n.y * this.t.k;
+      this.t.x = (r.width || 800) / 2 - (n.x + n.width / 2) * this.t.k;
+      this.t.y = (r.height || 520) / 2 - (n.y + n.height / 2) * this.t.k;
       this.apply();
     }
     this.status.textContent = `match ${this.hitIndex + 1} of ${this.hits.length}: ${target}`;

@@ -5,7 +5,8 @@
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import type { FeatureMapsData, GraphData, MapTableData, PrCurveData, SummaryData } from '../../src/display/schema';
+import type { FeatureMapsData, GraphData, GraphWire, MapTableData, PrCurveData, SummaryData } from '../../src/display/schema';
+import { decodeGraph } from '../../src/display/graph-codec';
 import { errorBox } from './common';
 import { renderCompare } from './compare';
 import { renderFeatureMaps } from './featuremaps';
@@ -52,12 +53,15 @@ export class CnnlabRenderer extends Widget implements IRenderMime.IRenderer {
   async render(data: unknown): Promise<void> {
     if (data === null || typeof data !== 'object') throw new Error('expected a JSON object');
     const v = (data as { version?: unknown }).version;
-    if (v !== undefined && v !== 1) throw new Error(`data version ${String(v)}, this extension reads version 1`);
+    const known = this.kind === 'graph' ? [1, 2] : [1, undefined];
+    if (!known.includes(v as number | undefined)) throw new Error(`data version ${String(v)}, this extension reads version ${known.filter(Boolean).join(' and ')}`);
     const host = this.node;
     switch (this.kind) {
       case 'graph': {
         this.graph?.dispose();
-        this.graph = new GraphView(data as GraphData);
+        // version 2 is the packed wire form (graph-schema.ts); version 1 the plain GraphData
+        const g = v === 2 ? decodeGraph(data as GraphWire) : (data as GraphData);
+        this.graph = new GraphView(g);
         host.replaceChildren(this.graph.node);
         await this.graph.start();
         return;

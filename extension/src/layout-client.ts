@@ -3,7 +3,7 @@
  * terminated and restarted when it runs over, and the caller is told).
  */
 import type { GraphData } from '../../src/display/schema';
-import type { LayoutResult } from './layout-interim';
+import type { GraphLayout } from '../../src/display/layout';
 import workerSource from './generated/layout-worker-source';
 
 export class LayoutTimeout extends Error {}
@@ -28,7 +28,7 @@ export class LayoutClient {
     return this.worker;
   }
 
-  layout(expanded: ReadonlySet<string>): Promise<{ result: LayoutResult; ms: number }> {
+  layout(open: ReadonlySet<string>, edgeLabels: boolean): Promise<{ result: GraphLayout; ms: number }> {
     const w = this.start();
     const id = this.next++;
     return new Promise((resolve, reject) => {
@@ -45,7 +45,7 @@ export class LayoutClient {
         else resolve({ result: ev.data.result, ms: ev.data.ms });
       };
       w.addEventListener('message', onMsg);
-      w.postMessage({ type: 'layout', id, expanded: [...expanded] });
+      w.postMessage({ type: 'layout', id, open: [...open], edgeLabels });
     });
   }
 

@@ -36,17 +36,19 @@ describe.skipIf(why !== null)('renderers in headless Chromium', () => {
     await browser?.close();
   });
 
-  it('graph: ResNet-18 at depth 1 shows torchvision’s 10 children + flatten + input + output; opening layer1 shows its 2 BasicBlocks', async () => {
+  it('graph: ResNet-18 at depth 1 shows torchvision’s 10 children + flatten + input + output; opening layer1 shows its 2 BasicBlocks; hover; search', async () => {
     const { id } = await h.render('graph', data('graph'));
     const nodes = `#${id} .cl-node`;
     expect(await count(nodes)).toBe(13);
-    // layer1..4 are closed blocks; conv1, bn1, relu, maxpool, avgpool, fc are one-node leaves drawn as their node
-    expect(await count(`#${id} .cl-block`)).toBe(4);
+    // everything but flatten, input and output is a closed block (the six leaf modules in their node's colour)
+    expect(await count(`#${id} .cl-block`)).toBe(10);
     await h.page.locator(`#${id} .cl-block[data-id="layer1"]`).click();
     await h.page.waitForFunction((sel: string) => document.querySelectorAll(sel).length === 14, nodes);
     expect(await count(`#${id} .cl-block[data-id="layer1.0"]`)).toBe(1);
     expect(await count(`#${id} .cl-cluster[data-path="layer1"]`)).toBe(1);
-    // hover a convolution: op, module, kernel, weight shape
+    // open the conv1 leaf block, hover its convolution: op, module, kernel, weight shape
+    await h.page.locator(`#${id} .cl-block[data-id="conv1"]`).click();
+    await h.page.waitForSelector(`#${id} .cl-node[data-id^="conv1/Conv"]`);
     await h.page.locator(`#${id} .cl-node[data-id^="conv1/Conv"]`).hover();
     const tip = await h.page.locator(`#${id} .cl-tip`).innerText();
     expect(tip).toContain('Conv');

@@ -60,7 +60,7 @@ export async function samples(): Promise<Record<string, Bundle>> {
     featuremaps: bundle(show.featureMaps(new Tensor('float32', data, [1, 16, 28, 28]), { name: 'layer1 (random)' })),
     prcurve: bundle(show.prCurves(coco)),
     maptable: bundle(show.mapTable(coco)),
-    compare: { 'application/vnd.cnnlab.compare+json': { version: 1, title: 'Canziani et al. style comparison', rows: cmp.json(), y: 'params' } },
-    training: { 'application/vnd.cnnlab.training+json': trainingData() },
+    compare: bundle(show.compare(cmp)),
+    training: bundle(show.training(trainingData() as never)),
   };
 }
