@@ -7,6 +7,7 @@ import os from 'os';
 import path from 'path';
 import { spawnSync } from 'child_process';
 import { packageRoot } from './paths';
+import { kernelVersion } from './versions';
 import { ConfigError, NotFoundError } from '../src/errors';
 
 export const KERNEL_NAME = 'cnnlab';
@@ -70,13 +71,10 @@ export function kernelSpec(opts: InstallOptions = {}): Record<string, unknown> {
     language: 'typescript',
     interrupt_mode: 'message',
     env: {},
-    metadata: { debugger: false, cnnlab: { version: readVersion() } },
+    metadata: { debugger: false, cnnlab: { version: kernelVersion() } },
   };
 }
 
-function readVersion(): string {
-  try { return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version; } catch { return '0.0.0'; }
-}
 
 /** Writes the kernelspec; returns its directory. */
 export function installKernel(opts: InstallOptions = {}): string {

@@ -9,61 +9,17 @@ import path from 'path';
 import os from 'os';
 import { Worker } from 'worker_threads';
 import { TextDecoder } from 'util';
-import Module from 'module';
-import { ConnectionInfo, Message, PROTOCOL_VERSION, ReplayGuard, Signer, newMessage, parseMessage, replyTo, serializeMessage, setUsername } from './wire';
+import { type ConnectionInfo, Message, PROTOCOL_VERSION, ReplayGuard, Signer, newMessage, parseMessage, replyTo, serializeMessage, setUsername } from './wire';
 import { CompilerClient, Executor, CellResult, InterruptedError } from './executor';
 import { SyncInput, type ControlToMain, type MainToControl } from './control';
 import * as api from './api';
 import { packageRoot, kernelDistDir } from './paths';
-import { NotFoundError, ParseError, RuntimeError } from '../src/errors';
+import { installCnnlabResolution } from './resolution';
+import { readConnectionFile } from './connection';
+import { kernelVersion, typescriptVersion } from './versions';
+import { NotFoundError, RuntimeError } from '../src/errors';
 
 const decoder = new TextDecoder();
-
-export { packageRoot };
-
-function readJSON(file: string): any {
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
-
-export function kernelVersion(root = packageRoot()): string {
-  try { return readJSON(path.join(root, 'package.json')).version ?? '0.0.0'; } catch { return '0.0.0'; }
-}
-
-function typescriptVersion(): string {
-  try {
-    const p = require.resolve('@tslab/typescript-for-tslab/package.json', { paths: [path.dirname(require.resolve('tslab/package.json'))] });
-    return readJSON(p).version;
-  } catch { return ''; }
-}
-
-/** Resolves `require('cnnlab')` (and `cnnlab/...`) to this package from any directory. */
-export function installCnnlabResolution(root = packageRoot()): void {
-  const M = Module as unknown as { _resolveFilename(req: string, parent: unknown, ...rest: unknown[]): string };
-  const orig = M._resolveFilename;
-  if ((orig as { __cnnlab?: boolean }).__cnnlab) return;
-  const patched = function (this: unknown, request: string, parent: unknown, ...rest: unknown[]): string {
-    if (request === 'cnnlab') return path.join(root, 'dist', 'src', 'index.js');
-    if (request.startsWith('cnnlab/')) return orig.call(this, path.join(root, request.slice('cnnlab/'.length)), parent, ...rest);
-    return orig.call(this, request, parent, ...rest);
-  };
-  (patched as { __cnnlab?: boolean }).__cnnlab = true;
-  M._resolveFilename = patched;
-}
-
-/** Reads and checks a connection file. */
-export function readConnectionFile(file: string): ConnectionInfo {
-  let c: Record<string, unknown>;
-  try { c = readJSON(file); } catch (e) {
-    throw new ParseError('connection file is not JSON', { expected: 'a JSON object', got: (e as Error).message, where: file });
-  }
-  for (const k of ['shell_port', 'iopub_port', 'stdin_port', 'control_port', 'hb_port']) {
-    if (!Number.isInteger(c[k])) throw new ParseError('bad connection file', { expected: `an integer port at ${k}`, got: JSON.stringify(c[k]), where: `${file} $.${k}` });
-  }
-  for (const k of ['transport', 'ip']) {
-    if (typeof c[k] !== 'string') throw new ParseError('bad connection file', { expected: `a string at ${k}`, got: JSON.stringify(c[k]), where: `${file} $.${k}` });
-  }
-  return { key: '', signature_scheme: 'hmac-sha256', ...c } as unknown as ConnectionInfo;
-}
 
 interface HistoryEntry { session: number; line: number; input: string; output: string | null }
 

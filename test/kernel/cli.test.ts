@@ -4,7 +4,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { installKernel, kernelCommand, kernelSpec, kernelspecDir, uninstallKernel } from '../../kernel/cli';
-import { readConnectionFile } from '../../kernel/kernel';
+import { readConnectionFile } from '../../kernel/connection';
 import { ConfigError, ParseError } from '../../src/errors';
 import { decodeMappings } from '../../kernel/sourcemap';
 
