@@ -12,7 +12,7 @@ import { parentPort, workerData, isMainThread } from 'worker_threads';
 import Module from 'module';
 import fs from 'fs';
 import path from 'path';
-import { compose, decodeMappings, LineMap } from './sourcemap';
+import { composeMaps, type EncodedSourceMap } from './sourcemap';
 import { requireWithCodeCache, type CachedModule } from './codecache';
 
 export interface CompilerOptions {
@@ -38,8 +38,8 @@ export interface ConvertResult {
   lastExpressionVar?: string;
   hasToplevelAwait?: boolean;
   sideOutputs?: { path: string; data: string }[];
-  /** Final JavaScript (0-based line/col) → cell TypeScript (0-based, prefix removed). */
-  lineMap?: LineMap;
+  /** Final JavaScript → the TypeScript tslab compiled (the cell behind a one-line prefix; see ./sourcemap). */
+  sourceMap?: EncodedSourceMap;
   /** Set when the cell declared a module (`/** @module name *\/`) instead of running. */
   module?: string;
   cached?: boolean;
@@ -142,15 +142,14 @@ function patchTypeScript(opts: CompilerOptions): any {
     const m = re.exec(input);
     if (!m) return real.transpileModule(input, topts);
     const stripped = input.slice(0, m.index);
-    const inner = decodeMappings(JSON.parse(Buffer.from(m[1], 'base64').toString('utf8')).mappings);
+    const inner = Buffer.from(m[1], 'base64').toString('utf8');
     const res = real.transpileModule(stripped, {
       ...topts, compilerOptions: { ...topts.compilerOptions, sourceMap: true, inlineSourceMap: false },
     });
     const text: string = res.outputText.replace(/\n?\/\/# sourceMappingURL=[^\n]*\s*$/, '\n');
     if (res.sourceMapText) {
-      const outer = decodeMappings(JSON.parse(res.sourceMapText).mappings);
-      lineMaps.set(text, compose(outer, inner));
-      if (lineMaps.size > 64) lineMaps.delete(lineMaps.keys().next().value as string);
+      sourceMaps.set(text, composeMaps(res.sourceMapText, inner));
+      if (sourceMaps.size > 64) sourceMaps.delete(sourceMaps.keys().next().value as string);
     }
     return { ...res, outputText: text };
   };
@@ -163,7 +162,7 @@ function patchTypeScript(opts: CompilerOptions): any {
   return real;
 }
 
-const lineMaps = new Map<string, LineMap>();
+const sourceMaps = new Map<string, EncodedSourceMap>();
 
 /** Converts a code-point offset to a UTF-16 offset in `s`. */
 export function cpToUtf16(s: string, cp: number): number {
@@ -218,7 +217,7 @@ export function startCompiler(opts: CompilerOptions) {
       lastExpressionVar: r.lastExpressionVar,
       hasToplevelAwait: r.hasToplevelAwait,
       sideOutputs: r.sideOutputs,
-      lineMap: r.output ? shiftPrefix(lineMaps.get(r.output)) : undefined,
+      sourceMap: r.output ? sourceMaps.get(r.output) : undefined,
     };
     if (r.lastExpressionVar) {
       const sf = ts.createSourceFile('cell.ts', src, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
@@ -230,11 +229,6 @@ export function startCompiler(opts: CompilerOptions) {
       if (cache.size > 256) cache.delete(cache.keys().next().value as string);
     }
     return res;
-  }
-
-  /** Source lines are counted from the converter's `export {};` prefix line: drop it. */
-  function shiftPrefix(map: LineMap | undefined): LineMap | undefined {
-    return map?.map((segs) => segs.filter((s) => s[1] >= 1).map((s) => [s[0], s[1] - 1, s[2]] as [number, number, number]));
   }
 
   function toDiag(d: any): Diagnostic {

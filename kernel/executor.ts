@@ -12,7 +12,7 @@ import vm from 'vm';
 import { inspect } from 'util';
 import { AsyncLocalStorage } from 'async_hooks';
 import type { ConvertResult, Diagnostic, Request, Response } from './compiler';
-import { lookup, LineMap } from './sourcemap';
+import { CellMap } from './sourcemap';
 import * as api from './api';
 import { kernelDistDir } from './paths';
 
@@ -95,7 +95,7 @@ export class InterruptedError extends Error {
   constructor(msg = 'execution interrupted') { super(msg); this.name = 'KeyboardInterrupt'; }
 }
 
-interface CellInfo { name: string; src: string; prefixLen: number; lineMap?: LineMap; lastExpr?: string; lastLine?: number; jsLines: string[] }
+interface CellInfo { name: string; src: string; prefixLen: number; cellMap?: CellMap; lastExpr?: string; lastLine?: number; jsLines: string[] }
 
 const WRAP_SYNC = '(function(exports, require) { ';
 const WRAP_ASYNC = '(async function(exports, require) { ';
@@ -266,7 +266,7 @@ export class Executor {
     }
     const prefix = conv.hasToplevelAwait ? WRAP_ASYNC : WRAP_SYNC;
     const wrapped = prefix + conv.output + '\n})(__cnnlab_kernel__.exports, __cnnlab_kernel__.require)';
-    const info: CellInfo = { name, src, prefixLen: prefix.length, lineMap: conv.lineMap, lastExpr: conv.lastExpressionVar, lastLine: conv.lastStatementLine,
+    const info: CellInfo = { name, src, prefixLen: prefix.length, cellMap: conv.sourceMap ? new CellMap(conv.sourceMap) : undefined, lastExpr: conv.lastExpressionVar, lastLine: conv.lastStatementLine,
       jsLines: conv.output.split('\n') };
     this.cells.set(name, info);
     if (this.cells.size > 500) this.cells.delete(this.cells.keys().next().value as string);
@@ -294,8 +294,8 @@ export class Executor {
     if (!info) return null;
     const jsLine = line1 - 1;
     const jsCol = col1 - 1 - (jsLine === 0 ? info.prefixLen : 0);
-    const pos = info.lineMap ? lookup(info.lineMap, jsLine, Math.max(0, jsCol)) : null;
-    if (pos) return { line: pos[0] + 1, col: pos[1] + 1 };
+    const pos = info.cellMap?.position(jsLine, jsCol) ?? null;
+    if (pos) return pos;
     const text = info.jsLines[jsLine] ?? '';
     if (info.lastExpr && info.lastLine !== undefined && text.startsWith(`exports.${info.lastExpr} =`)) {
       return { line: info.lastLine + 1, col: 1 };

@@ -1,93 +1,58 @@
 /**
- * Minimal source-map support for the kernel: decoding of the "mappings" field (base64 VLQ,
- * source map revision 3) and composition of two maps (TypeScript → ESM JavaScript and
- * ESM → CommonJS JavaScript), so that a runtime position in a cell's final JavaScript can be
- * traced back to the cell's TypeScript source.
+ * Source maps of a cell, on @jridgewell's libraries: the compiler worker composes TypeScript's two
+ * maps (cell TypeScript → ESM JavaScript, ESM → the CommonJS that runs) with `remapping`, and the
+ * executor looks a runtime position up with `trace-mapping`. Positions are in the cell as the user
+ * wrote it: tslab compiles the cell behind a one-line `export {};` prefix, which is taken off here.
  */
-
+import remapping from '@ampproject/remapping';
+import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import type { EncodedSourceMap } from '@jridgewell/trace-mapping';
 import { ParseError } from '../src/errors';
 
-/** One mapping segment: generated column → original line and column (all 0-based). */
-export type Segment = [genCol: number, srcLine: number, srcCol: number];
-/** Segments per generated line, each line's segments sorted by generated column. */
-export type LineMap = Segment[][];
+export type { EncodedSourceMap };
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Int8Array(128).fill(-1);
-for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+/** Lines tslab puts before the cell's first line in what it compiles (`export {};`). */
+export const CELL_PREFIX_LINES = 1;
 
-/** Decodes a VLQ-encoded "mappings" string into per-line segments (only segments with a source). */
-export function decodeMappings(mappings: string): LineMap {
-  const lines: LineMap = [];
-  let line: Segment[] = [];
-  let genCol = 0, srcIdx = 0, srcLine = 0, srcCol = 0, name = 0;
-  let i = 0;
-  const fields: number[] = [];
-  const flush = () => {
-    if (fields.length === 0) return;
-    genCol += fields[0];
-    if (fields.length >= 4) {
-      srcIdx += fields[1];
-      srcLine += fields[2];
-      srcCol += fields[3];
-      if (fields.length >= 5) name += fields[4];
-      line.push([genCol, srcLine, srcCol]);
-    }
-    fields.length = 0;
-  };
-  while (i <= mappings.length) {
-    const ch = i < mappings.length ? mappings[i] : ';';
-    if (ch === ';' || ch === ',') {
-      flush();
-      if (ch === ';') {
-        line.sort((a, b) => a[0] - b[0]);
-        lines.push(line);
-        line = [];
-        genCol = 0;
-      }
-      i++;
-      continue;
-    }
-    // One VLQ value.
-    let value = 0, shift = 0, cont = true;
-    while (cont) {
-      if (i >= mappings.length) throw new ParseError('source map: truncated VLQ value', { expected: 'a continuation digit', got: 'end of mappings', where: `mappings offset ${i}` });
-      const digit = B64_INDEX[mappings.charCodeAt(i++)];
-      if (digit < 0) throw new ParseError('source map: bad VLQ digit', { expected: 'a base64 character', got: JSON.stringify(mappings[i - 1]), where: `mappings offset ${i - 1}` });
-      cont = (digit & 32) !== 0;
-      value += (digit & 31) * 2 ** shift;
-      shift += 5;
-    }
-    fields.push(value & 1 ? -Math.floor(value / 2) : Math.floor(value / 2));
+function parseMap(json: string, where: string): EncodedSourceMap {
+  let map: EncodedSourceMap;
+  try { map = JSON.parse(json); } catch (e) {
+    throw new ParseError('source map is not JSON', { expected: 'a source map (revision 3)', got: (e as Error).message, where });
   }
-  void srcIdx; void name;
-  return lines;
-}
-
-/** Finds the original position of a generated position (0-based), or null when unmapped. */
-export function lookup(map: LineMap, line: number, col: number): [number, number] | null {
-  const segs = map[line];
-  if (!segs || segs.length === 0) return null;
-  let best: Segment | null = null;
-  for (const s of segs) {
-    if (s[0] <= col) best = s;
-    else break;
+  if (!map || map.version !== 3 || typeof map.mappings !== 'string') {
+    throw new ParseError('bad source map', { expected: 'version 3 with a "mappings" string', got: JSON.stringify(map && { version: map.version }), where });
   }
-  if (!best) best = segs[0];
-  return [best[1], best[2]];
+  return map;
 }
 
 /**
- * Composes `outer` (final → intermediate) with `inner` (intermediate → original): the result maps
- * final positions directly to original positions.
+ * One map from the final JavaScript to the original source: `outer` maps the final file to the
+ * intermediate one, `inner` the intermediate one to the original (both JSON text).
  */
-export function compose(outer: LineMap, inner: LineMap): LineMap {
-  return outer.map((segs) => {
-    const out: Segment[] = [];
-    for (const [genCol, midLine, midCol] of segs) {
-      const orig = lookup(inner, midLine, midCol);
-      if (orig) out.push([genCol, orig[0], orig[1]]);
-    }
-    return out;
-  });
+export function composeMaps(outerJson: string, innerJson: string): EncodedSourceMap {
+  const outer = parseMap(outerJson, 'the CommonJS transform\'s source map');
+  const inner = parseMap(innerJson, 'TypeScript\'s source map');
+  const composed = remapping([outer, inner], () => null);
+  return { ...composed, mappings: String(composed.mappings) } as EncodedSourceMap;
+}
+
+/** Looks positions of a cell's final JavaScript up in the cell's source. */
+export class CellMap {
+  private trace: TraceMap | null = null;
+  constructor(private readonly map: EncodedSourceMap) {}
+
+  /**
+   * The cell position (1-based line and column) of a 0-based line and column of the JavaScript,
+   * or null when nothing of the cell maps there. A column before a line's first mapping takes that
+   * first mapping.
+   */
+  position(jsLine0: number, jsCol0: number): { line: number; col: number } | null {
+    this.trace ??= new TraceMap(this.map);
+    const needle = { line: jsLine0 + 1, column: Math.max(0, jsCol0) };
+    let p = originalPositionFor(this.trace, { ...needle, bias: GREATEST_LOWER_BOUND });
+    if (p.line === null) p = originalPositionFor(this.trace, { ...needle, bias: LEAST_UPPER_BOUND });
+    if (p.line === null || p.column === null) return null;
+    const line = p.line - CELL_PREFIX_LINES;
+    return line >= 1 ? { line, col: p.column + 1 } : null;
+  }
 }

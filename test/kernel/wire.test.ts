@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from '../../kernel/client';
 import { ReplayError, ReplayGuard, Signer, parseMessage, serializeMessage, newMessage } from '../../kernel/wire';
-import { decodeMappings, compose, lookup } from '../../kernel/sourcemap';
+import { CellMap, composeMaps } from '../../kernel/sourcemap';
+import ts from 'typescript';
+import { ParseError } from '../../src/errors';
 import { createHmac } from 'crypto';
 import fs from 'fs';
 import path from 'path';
@@ -59,18 +61,20 @@ describe('wire format', () => {
     expect(new ReplayGuard().capacity).toBe(65536);
   });
 
-  it('decodes VLQ mappings and composes maps', () => {
-    // "AAAA" = [0,0,0,0]; "EAAE" = [+2,0,0,+2]; ";" next line (generated column resets, source
-    // line/column stay relative); "AACA" = [0,0,+1,0]; "gBAAgB" = [+16,0,0,+16].
-    const m = decodeMappings('AAAA,EAAE;AACA,gBAAgB');
-    expect(m).toEqual([[[0, 0, 0], [2, 0, 2]], [[0, 1, 2], [16, 1, 18]]]);
-    expect(lookup(m, 1, 20)).toEqual([1, 18]);
-    expect(lookup(m, 1, 15)).toEqual([1, 2]);
-    expect(lookup(m, 0, 1)).toEqual([0, 0]);
-    // outer: final line 0 → mid line 1; inner: mid line 1 → original line 5.
-    const outer = decodeMappings('AACA'); // [0, 0, +1, 0] → mid (1, 0)
-    const inner = decodeMappings(';AAKA'); // line 1: [0, 0, +5, 0] → orig (5, 0)
-    expect(compose(outer, inner)).toEqual([[[0, 5, 0]]]);
+  it('composes TypeScript\'s two source maps and finds cell positions (the @jridgewell libraries)', () => {
+    // The cell behind tslab's one-line prefix, compiled as the kernel does: TS → ESM, then ESM → CommonJS.
+    const cell = 'interface P { x: number }\nconst p: P = { x: 1 };\nconst q = p.x + missing;\n';
+    const esm = ts.transpileModule(`export {};\n${cell}`, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: true }, fileName: 'cell.ts' });
+    const cjs = ts.transpileModule(esm.outputText.replace(/\/\/# sourceMappingURL=.*$/m, ''), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: true }, fileName: 'cell.js' });
+    const map = new CellMap(composeMaps(cjs.sourceMapText!, esm.sourceMapText!));
+    const js = cjs.outputText.split('\n');
+    const line = js.findIndex((l) => l.includes('missing'));
+    expect(line).toBeGreaterThanOrEqual(0);
+    // `missing` is on the cell's line 3, column 17 (1-based), wherever the JavaScript put it.
+    expect(map.position(line, js[line].indexOf('missing'))).toEqual({ line: 3, col: 17 });
+    expect(map.position(js.findIndex((l) => l.includes('const p')), 0)).toEqual({ line: 2, col: 1 });
+    expect(() => composeMaps('{', esm.sourceMapText!)).toThrow(/source map is not JSON/);
+    expect(() => composeMaps('{"version":2}', esm.sourceMapText!)).toThrow(ParseError);
   });
 });
 
