@@ -16,6 +16,8 @@ export {
   FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, FASHION_MNIST_DIR,
 } from './data';
 export type { ImageDataset, FashionMnistOptions, Augment } from './data';
+export { detectionScenes } from './scenes';
+export type { SceneOptions, DetectionScenes } from './scenes';
 export { trainingData, compareRuns } from './history';
 export { setTrainingDisplay } from './live';
 export type { TrainingSink, TrainingDisplayFactory } from './live';
