@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nn, ConfigError } from '../../src';
 import { readSafetensors } from '../../src/tensor/safetensors';
-import { cases, npy, runGraph, maxAbs, NN4 } from '../fixtures/nn4/fixtures';
+import { cases, npy, runGraph, maxAbs, BLOCKS } from '../fixtures/nn/blocks/fixtures';
 import { randn } from '../helpers/models';
 
 const { ASPP, resizeBilinearTo, Module } = nn;
@@ -12,7 +12,7 @@ describe('ASPP vs torchvision ASPP', () => {
   const c = cases.aspp[0];
   it(`rates [${c.rates}], image pooling, torchvision weights`, async () => {
     const m = new ASPP(c.cin, c.rates, { outChannels: c.cout });
-    const { tensors } = readSafetensors(readFileSync(join(NN4, c.weights)), c.weights);
+    const { tensors } = readSafetensors(readFileSync(join(BLOCKS, c.weights)), c.weights);
     const r = m.loadStateDict(tensors);
     expect(r.missing).toEqual([]);
     expect([...m.stateDict().keys()]).toContain('convs.4.1.weight');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nn, ShapeError, ConfigError } from '../../src';
 import { toOnnx } from '../../src/graph/onnx';
 import { graphCost } from '../../src/graph/cost';
-import { cases, npy, runGraph, maxAbs } from '../fixtures/nn4/fixtures';
+import { cases, npy, runGraph, maxAbs } from '../fixtures/nn/blocks/fixtures';
 
 const { DeformConv2d, DeformConv2dPack, Conv2d } = nn;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nn, ShapeError, ConfigError } from '../../src';
-import { cases, npy, runGraph, maxAbs } from '../fixtures/nn4/fixtures';
+import { cases, npy, runGraph, maxAbs } from '../fixtures/nn/blocks/fixtures';
 
 const { SpatialPyramidPool, sppPaperWindow } = nn;
 

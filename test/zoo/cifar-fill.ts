@@ -1,5 +1,5 @@
 /**
- * The deterministic weights of test/fixtures/zoo-f2/generate.py: every state-dict tensor is filled from a 32-bit LCG
+ * The deterministic weights of test/fixtures/zoo/cifar-senet/generate.py: every state-dict tensor is filled from a 32-bit LCG
  * seeded by the FNV-1a hash of its key (integer arithmetic, so Python and JS agree bit for bit before the float32
  * cast), scaled by the kind of tensor. The fixture stores only logits.
  */
@@ -54,7 +54,7 @@ export interface RefCase {
 }
 
 export function loadReference(): { torch: string; cases: RefCase[] } {
-  return JSON.parse(readFileSync(join(__dirname, '../fixtures/zoo-f2/reference.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(__dirname, '../fixtures/zoo/cifar-senet/reference.json'), 'utf8'));
 }
 
 import { Session, zoo } from '../../src';

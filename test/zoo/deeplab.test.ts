@@ -3,7 +3,7 @@ import { ConfigError, Session, zoo } from '../../src';
 import { graphCost } from '../../src/graph/cost';
 import { toOnnx } from '../../src/graph/onnx';
 import { Graph } from '../../src/graph/ir';
-import { seeded, allFinite } from '../fixtures/nn4/fixtures';
+import { seeded, allFinite } from '../fixtures/nn/blocks/fixtures';
 
 /** dilations of the Conv nodes under a module path prefix */
 const dilations = (g: Graph, prefix: string) => g.nodes.filter((n) => n.op === 'Conv' && n.module.startsWith(prefix)).map((n) => (n.attrs.dilations as { value: number[] }).value[0]);

@@ -3,7 +3,7 @@ import { ConfigError, Session, zoo } from '../../src';
 import { graphCost } from '../../src/graph/cost';
 import { toOnnx } from '../../src/graph/onnx';
 import { Graph } from '../../src/graph/ir';
-import { seeded, maxAbs } from '../fixtures/nn4/fixtures';
+import { seeded, maxAbs } from '../fixtures/nn/blocks/fixtures';
 
 async function run(g: Graph, x: import('../../src').Tensor) {
   const s = await Session.create(toOnnx(g), { device: 'cpu' });

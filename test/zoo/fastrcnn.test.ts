@@ -3,7 +3,7 @@ import { ConfigError, Session, Tensor, zoo } from '../../src';
 import { graphCost } from '../../src/graph/cost';
 import { toOnnx } from '../../src/graph/onnx';
 import { FastRCNN } from '../../src/zoo/fastrcnn';
-import { seeded, allFinite } from '../fixtures/nn4/fixtures';
+import { seeded, allFinite } from '../fixtures/nn/blocks/fixtures';
 
 /** VGG16's 13 convs (pad 1) at 224, 112, 56, 28, 14: MACs and parameters by hand. */
 const VGG16 = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]];

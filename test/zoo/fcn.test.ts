@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, Session, zoo } from '../../src';
 import { graphCost } from '../../src/graph/cost';
 import { toOnnx } from '../../src/graph/onnx';
-import { seeded, allFinite } from '../fixtures/nn4/fixtures';
+import { seeded, allFinite } from '../fixtures/nn/blocks/fixtures';
 
 describe('fcn_resnet50 (torchvision)', () => {
   it('parameters and MACs at 520×520 (torchvision: 35,322,218 params and 152.72 GFLOPS with aux)', () => {

@@ -3,7 +3,7 @@ import { ConfigError, ShapeError, Session, nn, zoo } from '../../src';
 import { graphCost } from '../../src/graph/cost';
 import { toOnnx } from '../../src/graph/onnx';
 import { sppHead } from '../../src/zoo/sppnet';
-import { seeded, allFinite } from '../fixtures/nn4/fixtures';
+import { seeded, allFinite } from '../fixtures/nn/blocks/fixtures';
 
 describe('sppnet_zf5', () => {
   it('parameters, MACs and map sizes of Table 1 (55×55 after pool1, 13×13 conv5 at 224) by hand', () => {
