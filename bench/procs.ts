@@ -60,10 +60,13 @@ export class Proc {
     return this;
   }
 
-  async time(id: string, pre?: string): Promise<number> {
+  /** One timed run: wall-clock ms and the worker process's CPU ms (all threads). */
+  async time(id: string, pre?: string): Promise<{ wall: number; cpu: number }> {
     const p = this.next();
     this.child.stdin!.write(`time ${id}${pre ? ` ${pre}` : ''}\n`);
-    return Number(await p);
+    const [wall, cpu] = (await p).split(' ').map(Number);
+    if (!Number.isFinite(wall) || !Number.isFinite(cpu)) throw new Error(`${this.label}: expected 'WALL CPU' milliseconds`);
+    return { wall, cpu };
   }
 
   close(): void {
@@ -79,18 +82,21 @@ export interface Arm {
   pre?: string;
 }
 
+/** Per-run wall-clock and CPU milliseconds of one arm, in round order. */
+export interface Samples { wall: number[]; cpu: number[] }
+
 /**
  * Times each arm `runs` times, one run per arm per round, the order reversed every other round; `gapMs`
  * of quiet between runs of different arms lets a previous process's thread pool go idle first.
  */
-export async function alternate(arms: Arm[], runs: number, opts: { warmup?: number; gapMs?: number } = {}): Promise<Map<string, number[]>> {
-  const times = new Map<string, number[]>(arms.map((a) => [a.label, []]));
+export async function alternate(arms: Arm[], runs: number, opts: { warmup?: number; gapMs?: number } = {}): Promise<Map<string, Samples>> {
+  const times = new Map<string, Samples>(arms.map((a) => [a.label, { wall: [], cpu: [] }]));
   const warm = opts.warmup ?? 3;
   for (let i = 0; i < warm + runs; i++) {
     for (const a of i % 2 ? [...arms].reverse() : arms) {
       if (opts.gapMs) await sleep(opts.gapMs);
-      const ms = await a.proc.time(a.id, a.pre);
-      if (i >= warm) times.get(a.label)!.push(ms);
+      const t = await a.proc.time(a.id, a.pre);
+      if (i >= warm) { times.get(a.label)!.wall.push(t.wall); times.get(a.label)!.cpu.push(t.cpu); }
     }
   }
   return times;

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import * as zoo from '../src/zoo';
 import { graphCost } from '../src/graph/cost';
-import { Arm, Proc, alternate, median, pairedRatio, torchVersions, torchvisionExports } from './procs';
+import { Arm, Proc, Samples, alternate, median, pairedRatio, torchVersions, torchvisionExports } from './procs';
 
 function arg(name: string, def?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +32,11 @@ function table(head: string[], rows: (string | number)[][]): void {
   const line = (r: (string | number)[]) => r.map((c, j) => (j === 0 ? String(c).padEnd(w[j]) : String(c).padStart(w[j]))).join('  ');
   console.log(line(head));
   for (const r of rows) console.log(line(r));
+}
+
+/** Ratio of the median CPU milliseconds per run. */
+function cpuRatio(a: Samples, b: Samples): number {
+  return median(a.cpu) / median(b.cpu);
 }
 
 function loadLine(): string {
@@ -55,8 +60,9 @@ async function main(): Promise<void> {
   console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadLine()} at start`);
   console.log(`node ${process.version}, onnxruntime-node ${ortVersion} (CPU), ${tv.ok ? `torch ${tv.torch} / torchvision ${tv.torchvision} (${'/usr/bin/python3'})` : `no PyTorch: ${tv.why}`}`);
   console.log(`batch 1, ${threads} intra-op threads everywhere; each figure: median ms of ${runs} runs; arms run in turn (order reversed`);
-  console.log(`every other round, ${gapMs} ms apart), so load from elsewhere hits all arms alike. ratio = ratio of medians;`);
-  console.log(`paired = median of the per-round ratios. A load average above the core count means noisy figures.\n`);
+  console.log(`every other round, ${gapMs} ms apart), so load from elsewhere hits all arms alike. ratio = ratio of the medians;`);
+  console.log('paired = median of the per-round ratios; cpu = ratio of the median CPU ms (all threads of the process) per run,');
+  console.log('which machine load disturbs least. A load average above the core count means noisy wall-clock figures.\n');
 
   // cnnlab-traced files (written fresh) and torchvision's exports (cached)
   const traced = new Map<string, string>();
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
     writeFileSync(path, g.toOnnx());
     traced.set(name, path);
   }
-  const exports = tv.ok ? torchvisionExports(cache, models) : new Map<string, string>();
+  const tvFiles = tv.ok ? torchvisionExports(cache, models) : new Map<string, string>();
 
   const rowsA: (string | number)[][] = [], rowsB: (string | number)[][] = [], rowsD: (string | number)[][] = [];
   const results: Record<string, unknown>[] = [];
@@ -80,19 +86,21 @@ async function main(): Promise<void> {
       procs.push(own);
       const arms: Arm[] = [{ label: 'cnnlab', proc: own, id: 'cnnlab' }, { label: 'bare', proc: own, id: 'bare' }];
       if (tv.ok) {
-        const tvp = await Proc.node(`${name} torchvision export`, { threads, runners: { tv: { path: exports.get(name)!, shape, api: 'cnnlab' } } }).ready();
+        const tvp = await Proc.node(`${name} torchvision export`, { threads, runners: { tv: { path: tvFiles.get(name)!, shape, api: 'cnnlab' } } }).ready();
         const torch = await Proc.torch(`${name} torch eager`, threads, [name]).ready();
         procs.push(tvp, torch);
         arms.push({ label: 'tv', proc: tvp, id: 'tv' }, { label: 'torch', proc: torch, id: name });
       }
       const t = await alternate(arms, runs, { gapMs });
-      const m = (k: string) => median(t.get(k) ?? []);
+      const m = (k: string) => median(t.get(k)?.wall ?? []);
+      const p = (a: string, b: string) => f3(pairedRatio(t.get(a)!.wall, t.get(b)!.wall));
+      const c = (a: string, b: string) => f3(cpuRatio(t.get(a)!, t.get(b)!));
       const r: Record<string, number | string> = { model: name, cnnlabMs: m('cnnlab'), bareMs: m('bare'), tvExportMs: m('tv'), torchEagerMs: m('torch') };
       results.push(r);
-      rowsA.push([name, f2(m('cnnlab')), f2(m('bare')), f3(m('cnnlab') / m('bare')), f3(pairedRatio(t.get('cnnlab')!, t.get('bare')!)), f3(gmacs.get(name)!), (2 * gmacs.get(name)! / m('cnnlab') * 1e3).toFixed(1), verdict(m('cnnlab') / m('bare') <= 1.03)]);
+      rowsA.push([name, f2(m('cnnlab')), f2(m('bare')), f3(m('cnnlab') / m('bare')), p('cnnlab', 'bare'), c('cnnlab', 'bare'), f3(gmacs.get(name)!), (2 * gmacs.get(name)! / m('cnnlab') * 1e3).toFixed(1), verdict(m('cnnlab') / m('bare') <= 1.03)]);
       if (tv.ok) {
-        rowsB.push([name, f2(m('cnnlab')), f2(m('tv')), f3(m('cnnlab') / m('tv')), f3(pairedRatio(t.get('cnnlab')!, t.get('tv')!)), verdict(m('cnnlab') / m('tv') <= 1.05)]);
-        rowsD.push([name, f2(m('torch')), f2(m('cnnlab')), `${(m('torch') / m('cnnlab')).toFixed(2)}×`, `${pairedRatio(t.get('torch')!, t.get('cnnlab')!).toFixed(2)}×`, verdict(m('torch') / m('cnnlab') >= 1.5)]);
+        rowsB.push([name, f2(m('cnnlab')), f2(m('tv')), f3(m('cnnlab') / m('tv')), p('cnnlab', 'tv'), c('cnnlab', 'tv'), verdict(m('cnnlab') / m('tv') <= 1.05)]);
+        rowsD.push([name, f2(m('torch')), f2(m('cnnlab')), `${(m('torch') / m('cnnlab')).toFixed(2)}×`, `${pairedRatio(t.get('torch')!.wall, t.get('cnnlab')!.wall).toFixed(2)}×`, verdict(m('torch') / m('cnnlab') >= 1.5)]);
       }
     } finally {
       for (const p of procs) p.close();
@@ -100,12 +108,12 @@ async function main(): Promise<void> {
   }
 
   console.log('(a) cnnlab Session.run vs bare onnxruntime-node InferenceSession.run: same bytes, same session options, one process; target ≤ 1.03');
-  table(['model', 'cnnlab ms', 'bare ort ms', 'ratio', 'paired', 'GMACs', 'GFLOP/s', ''], rowsA);
+  table(['model', 'cnnlab ms', 'bare ort ms', 'ratio', 'paired', 'cpu', 'GMACs', 'GFLOP/s', ''], rowsA);
   console.log('');
   if (tv.ok) {
     console.log('(b) cnnlab-traced ONNX vs torchvision\'s torch.onnx.export (opset 17) of the same architecture, both through');
     console.log('    cnnlab\'s Session on ONNX Runtime, one process each; target ≤ 1.05');
-    table(['model', 'cnnlab-traced ms', 'torchvision export ms', 'ratio', 'paired', ''], rowsB);
+    table(['model', 'cnnlab-traced ms', 'torchvision export ms', 'ratio', 'paired', 'cpu', ''], rowsB);
   } else console.log(`(b) SKIPPED: needs Debian's python3-torch and python3-torchvision for torchvision's ONNX export (${tv.why})`);
   console.log('');
 
@@ -127,13 +135,15 @@ async function main(): Promise<void> {
         { label: 'alone', proc: procs[0], id: 'main' }, { label: 'two', proc: procs[1], id: 'main', pre: 'other' },
         { label: 'aloneSpin', proc: procs[2], id: 'main' }, { label: 'twoSpin', proc: procs[3], id: 'main', pre: 'other' },
       ], runs, { gapMs });
-      const m = (k: string) => median(t.get(k)!);
+      const m = (k: string) => median(t.get(k)!.wall);
+      const p = (a: string, b: string) => f3(pairedRatio(t.get(a)!.wall, t.get(b)!.wall));
+      const c = (a: string, b: string) => f3(cpuRatio(t.get(a)!, t.get(b)!));
       console.log(`(c) ${main}: alone in its process vs each run right after a run of a live ${other} session in the same process; target ≤ 1.10`);
-      table(['session options', `${main} alone ms`, `after ${other} ms`, 'ratio', 'paired', ''], [
-        ['cnnlab default (no spinning)', f2(m('alone')), f2(m('two')), f3(m('two') / m('alone')), f3(pairedRatio(t.get('two')!, t.get('alone')!)), verdict(m('two') / m('alone') <= 1.1)],
-        ['spinning: true (ORT\'s default)', f2(m('aloneSpin')), f2(m('twoSpin')), f3(m('twoSpin') / m('aloneSpin')), f3(pairedRatio(t.get('twoSpin')!, t.get('aloneSpin')!)), '(for comparison)'],
+      table(['session options', `${main} alone ms`, `after ${other} ms`, 'ratio', 'paired', 'cpu', ''], [
+        ['cnnlab default (no spinning)', f2(m('alone')), f2(m('two')), f3(m('two') / m('alone')), p('two', 'alone'), c('two', 'alone'), verdict(m('two') / m('alone') <= 1.1)],
+        ['spinning: true (ORT\'s default)', f2(m('aloneSpin')), f2(m('twoSpin')), f3(m('twoSpin') / m('aloneSpin')), p('twoSpin', 'aloneSpin'), c('twoSpin', 'aloneSpin'), '(for comparison)'],
       ]);
-      console.log(`    a lone session without vs with spinning: ${f2(m('alone'))} / ${f2(m('aloneSpin'))} ms = ${f3(m('alone') / m('aloneSpin'))} (paired ${f3(pairedRatio(t.get('alone')!, t.get('aloneSpin')!))})`);
+      console.log(`    a lone session without vs with spinning: ${f2(m('alone'))} / ${f2(m('aloneSpin'))} ms = ${f3(m('alone') / m('aloneSpin'))} (paired ${p('alone', 'aloneSpin')}, cpu ${c('alone', 'aloneSpin')})`);
       out.twoSessions = { main, other, aloneMs: m('alone'), afterOtherMs: m('two'), aloneSpinningMs: m('aloneSpin'), afterOtherSpinningMs: m('twoSpin') };
     } finally {
       for (const p of procs) p.close();

@@ -1,7 +1,8 @@
 /**
  * A benchmark worker process (started by bench/procs.ts): loads ONNX files into sessions, prints
- * "ready", then answers each stdin line "time ID [PRE]" with the milliseconds of one run of session ID
- * (after one untimed run of session PRE, if named), timed inside this process. "quit" ends it.
+ * "ready", then answers each stdin line "time ID [PRE]" with "WALL CPU": the wall-clock milliseconds of
+ * one run of session ID and the CPU milliseconds the whole process (all its threads) spent in it (after
+ * one untimed run of session PRE, if named), measured inside this process. "quit" ends it.
  * argv[2]: a JSON WorkerSpec.
  */
 import { readFileSync } from 'node:fs';
@@ -60,9 +61,12 @@ async function main(): Promise<void> {
     const run = runs.get(id);
     if (cmd !== 'time' || !run) { process.stdout.write(`error unknown command '${line}'\n`); continue; }
     if (pre) await runs.get(pre)!();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await run();
-    process.stdout.write(`${(performance.now() - t0).toFixed(4)}\n`);
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    process.stdout.write(`${wall.toFixed(4)} ${((cpu.user + cpu.system) / 1000).toFixed(3)}\n`);
   }
   process.exit(0);
 }

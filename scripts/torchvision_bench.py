@@ -9,8 +9,9 @@ Needs Debian's python3-torch and python3-torchvision (/usr/bin/python3); never p
       kept when it is already there. Prints one line per model: NAME PATH.
   torchvision_bench.py serve THREADS NAME[:HxW] ...
       PyTorch CPU eager with THREADS intra-op threads: builds each model (eval, no_grad), prints
-      "ready", then answers each stdin line "time NAME" with the milliseconds of one forward pass
-      of batch 1 (timed here, so the pipe is not counted) and "quit" ends.
+      "ready", then answers each stdin line "time NAME" with "WALL CPU", the wall-clock and the
+      process's CPU milliseconds (all threads) of one forward pass of batch 1 (timed here, so the pipe
+      is not counted); "quit" ends.
 """
 import os
 import sys
@@ -89,9 +90,10 @@ def serve(threads, specs):
             if not cmd or cmd[0] == 'quit':
                 break
             m, x = models[cmd[1]]
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             m(x)
-            print(f'{(time.perf_counter() - t0) * 1000:.4f}', flush=True)
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            print(f'{wall * 1000:.4f} {cpu * 1000:.3f}', flush=True)
 
 
 def main(argv):

@@ -235,11 +235,13 @@ export class InceptionE extends Module {
   forward(x: SymTensor): SymTensor {
     const b1 = this.branch1x1.call(x);
     const t = this.branch3x3_1.call(x);
-    const b3 = F.concat([this.branch3x3_2a.call(t), this.branch3x3_2b.call(t)], 1);
+    const b3 = [this.branch3x3_2a.call(t), this.branch3x3_2b.call(t)];
     const d = this.branch3x3dbl_2.call(this.branch3x3dbl_1.call(x));
-    const bd = F.concat([this.branch3x3dbl_3a.call(d), this.branch3x3dbl_3b.call(d)], 1);
+    const bd = [this.branch3x3dbl_3a.call(d), this.branch3x3dbl_3b.call(d)];
     const bp = this.branch_pool.call(avgPool3x3s1(x));
-    return F.concat([b1, b3, bd, bp], 1);
+    // torchvision concatenates the split branches first, then all four; one Concat of the six gives the same
+    // channels without two intermediate copies (and the graph torch.onnx.export writes)
+    return F.concat([b1, ...b3, ...bd, bp], 1);
   }
 }
 
