@@ -66,9 +66,15 @@ function readAttr(a: onnx.IAttributeProto, where: string): AttrValue | undefined
   }
 }
 
-/** Module path from a torch-exported node name such as `/layer1/layer1.0/conv1/Conv`. */
-export function modulePathFromNodeName(name: string): string {
-  if (!name.startsWith('/')) return '';
+/**
+ * Module path from a node name: torch's exporter writes `/layer1/layer1.0/conv1/Conv`, cnnlab's writer
+ * (producer 'cnnlab') `layer1.0.conv1/Conv_4` (path, op and a counter; `/Flatten_67` at the root).
+ */
+export function modulePathFromNodeName(name: string, producer = ''): string {
+  if (!name.startsWith('/')) {
+    const own = producer === 'cnnlab' ? /^([A-Za-z0-9_.]+)\/[A-Za-z][A-Za-z0-9]*_\d+$/.exec(name) : null;
+    return own ? own[1] : '';
+  }
   const segs = name.split('/').filter(Boolean).slice(0, -1);
   let path = '';
   for (const s of segs) path = !path || s.startsWith(path + '.') ? s : `${path}.${s}`;
@@ -117,7 +123,7 @@ function buildGraph(m: onnx.ModelProto, file: string, opts: FromOnnxOptions): Gr
   g.name = gp.name || 'onnx';
   const defaultOpset = (m.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
   g.opset = defaultOpset ? num(defaultOpset.version) : 17;
-  for (const p of m.metadataProps ?? []) if (p.key && p.key !== 'moduleTypes') g.metadata[p.key] = p.value ?? '';
+  for (const p of m.metadataProps ?? []) if (p.key && p.key !== 'moduleTypes' && p.key !== 'moduleOutputs') g.metadata[p.key] = p.value ?? '';
   const mt = (m.metadataProps ?? []).find((p) => p.key === 'moduleTypes');
   if (mt?.value) {
     try {
@@ -129,8 +135,10 @@ function buildGraph(m: onnx.ModelProto, file: string, opts: FromOnnxOptions): Gr
     const name = t.name ?? '';
     if (!name) throw new ParseError('initializer without a name', { where: `${file}: graph.initializer[${i}]` });
     const value = readTensor(t, `${file}: initializer '${name}'`);
-    const kind: Initializer['kind'] = value.dtype !== 'float32' && value.dtype !== 'float64' ? 'constant'
-      : /running_(mean|var)$/.test(name) ? 'buffer' : 'parameter';
+    // scalars (Clip bounds, eps) and cnnlab's own `….const_N` values are constants, not learned parameters
+    const isConstant = value.dtype !== 'float32' && value.dtype !== 'float64' || value.dims.length === 0
+      || (m.producerName === 'cnnlab' && /(^|\.)const_\d+$/.test(name));
+    const kind: Initializer['kind'] = isConstant ? 'constant' : /running_(mean|var)$/.test(name) ? 'buffer' : 'parameter';
     g.initializers.set(name, initializerOf(name, value, kind));
   });
   const given = opts.inputShapes ?? {};
@@ -157,12 +165,21 @@ function buildGraph(m: onnx.ModelProto, file: string, opts: FromOnnxOptions): Gr
     const node: Node = {
       name: n.name || `${n.opType}_${i}`, op: n.opType, domain: n.domain ?? '',
       inputs: trimOptional(n.input ?? []), outputs: trimOptional(n.output ?? []), attrs,
-      module: modulePathFromNodeName(n.name ?? ''),
+      module: modulePathFromNodeName(n.name ?? '', m.producerName ?? ''),
     };
     g.nodes.push(node);
   });
   inferGraph(g, declared, file);
   g.outputs = outs.map((o) => g.values.get(o.name) ?? o);
   for (const n of g.nodes) if (n.module && n.outputs[0]) g.moduleOutputs.set(n.module, n.outputs[0]);
+  const mo = (m.metadataProps ?? []).find((p) => p.key === 'moduleOutputs');
+  if (mo?.value) {
+    try {
+      const obj = JSON.parse(mo.value) as unknown;
+      if (obj && typeof obj === 'object') {
+        for (const [k, v] of Object.entries(obj)) if (typeof v === 'string' && !g.moduleOutputs.has(k) && (g.values.has(v) || g.initializers.has(v))) g.moduleOutputs.set(k, v);
+      }
+    } catch { /* metadata only */ }
+  }
   return g;
 }

@@ -71,7 +71,12 @@ export function toOnnx(g: Graph, opts: ToOnnxOptions = {}): Uint8Array {
       input: g.inputs.map((v) => valueInfoProto(v, dynamic)),
       output: g.outputs.map((v) => valueInfoProto(v, dynamic)),
     },
-    metadataProps: Object.entries({ ...g.metadata, moduleTypes: JSON.stringify(Object.fromEntries(g.moduleTypes)) })
+    metadataProps: Object.entries({
+      ...g.metadata,
+      moduleTypes: JSON.stringify(Object.fromEntries(g.moduleTypes)),
+      // modules that made no node of their own (Dropout, Identity at inference) keep their output for taps and summaries
+      moduleOutputs: JSON.stringify(Object.fromEntries([...g.moduleOutputs].filter(([p]) => p && !g.nodes.some((n) => n.module === p)))),
+    })
       .map(([key, value]) => ({ key, value })),
   };
   return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
