@@ -12,7 +12,7 @@ import { readSafetensors } from '../../src/tensor/safetensors';
 
 export interface LayerSpec { kind: string; args: Record<string, any> }
 export interface FixtureCase {
-  id: string; type: 'grad' | 'loss' | 'optim'; layers?: LayerSpec[]; input?: number[]; loss?: string; beta?: number; shape?: number[];
+  id: string; type: 'grad' | 'loss' | 'optim' | 'roi'; layers?: LayerSpec[]; input?: number[]; loss?: string; beta?: number; shape?: number[];
   steps?: number; optimizer?: Record<string, any>; losses?: number[];
 }
 

@@ -106,3 +106,52 @@ export function reduce(mean: boolean): GradRule {
     },
   };
 }
+
+/**
+ * RoiAlign (mode 'avg', a fixed sampling_ratio ≥ 1) w.r.t. the feature map. The op is linear in X and separable per
+ * RoI: Y[r, c] = Ty[r] · X[b_r, c] · Tx[r]ᵀ / s², where Ty[r, i, h] sums the bilinear tent weights max(0, 1 − |y − h|)
+ * of bin i's s sample rows (y clamped to [0, H − 1], samples outside [−1, H] dropped, as torchvision/ONNX Runtime do).
+ * So dX_r = Ty[r]ᵀ · dY[r] · Tx[r] / s², added into image b_r (a one-hot MatMul). Boxes get no gradient.
+ */
+export const roiAlign: GradRule = {
+  backward(c, [dy], need) {
+    const { b, node, m } = c;
+    const res: (string | null)[] = node.inputs.map(() => null);
+    if (!dy || !need[0]) return res;
+    const where = m || '<root>';
+    if (strAttr(node, 'mode', 'avg') !== 'avg') throw new ConfigError("RoiAlign mode 'max' has no gradient here", { expected: "mode 'avg'", where });
+    const sr = intAttr(node, 'sampling_ratio', 0);
+    if (sr < 1) throw new ConfigError('RoiAlign with an adaptive sampling ratio has no gradient here', { expected: 'samplingRatio ≥ 1 (e.g. 2)', got: String(sr), where });
+    const [x, boxes, idx] = node.inputs;
+    const [N, C, H, W] = b.shape(x);
+    const R = b.shape(boxes)[0];
+    const ph = intAttr(node, 'output_height', 1), pw = intAttr(node, 'output_width', 1);
+    const scale = intAttr(node, 'spatial_scale', 1);
+    const half = strAttr(node, 'coordinate_transformation_mode', 'half_pixel') === 'half_pixel';
+    const op = (o: string, ins: string[], a: Record<string, import('../../graph/ir').AttrValue> = {}) => b.op(o, ins, a, m);
+    const bx = op('Sub', [op('Mul', [boxes, b.f32(scale)]), b.f32(half ? 0.5 : 0)]);
+    const col = (k: number) => op('Slice', [bx, b.i64([k]), b.i64([k + 1]), b.i64([1])]);
+    const tents = (lo: string, hi: string, bins: number, size: number): string => {
+      let len = op('Sub', [hi, lo]);
+      if (!half) len = op('Max', [len, b.f32(1)]);
+      const bin = op('Div', [len, b.f32(bins)]);
+      const grid = new Float32Array(bins * sr);
+      for (let i = 0; i < bins; i++) for (let k = 0; k < sr; k++) grid[i * sr + k] = i + (k + 0.5) / sr;
+      const pos = op('Add', [lo, op('Mul', [bin, b.constant(new Tensor('float32', grid, [1, bins * sr]))])]); // [R, bins·s]
+      const valid = op('Cast', [op('And', [op('GreaterOrEqual', [pos, b.f32(-1)]), op('LessOrEqual', [pos, b.f32(size)])])], { to: int(1) });
+      const clamped = op('Clip', [pos, b.f32(0), b.f32(size - 1)]);
+      const px = b.constant(new Tensor('float32', Float32Array.from({ length: size }, (_, i) => i), [1, 1, size]));
+      const dist = op('Abs', [op('Sub', [b.reshape(clamped, [R, bins * sr, 1], m), px])]);
+      const tent = op('Mul', [op('Relu', [op('Sub', [b.f32(1), dist])]), b.reshape(valid, [R, bins * sr, 1], m)]);
+      return op('ReduceSum', [b.reshape(tent, [R, bins, sr, size], m), b.i64([2])], { keepdims: int(0) }); // [R, bins, size]
+    };
+    const ty = tents(col(1), col(3), ph, H), tx = tents(col(0), col(2), pw, W);
+    const tyT = b.reshape(op('Transpose', [ty], { perm: ints([0, 2, 1]) }), [R, 1, H, ph], m);
+    const left = op('MatMul', [tyT, dy]); // [R, C, H, pw]
+    const dxr = op('Mul', [op('MatMul', [left, b.reshape(tx, [R, 1, pw, W], m)]), b.f32(1 / (sr * sr))]); // [R, C, H, W]
+    const onehot = op('OneHot', [idx, b.i64([N]), b.constant(new Tensor('float32', Float32Array.of(0, 1), [2]))], { axis: int(-1) }); // [R, N]
+    const dx = op('MatMul', [op('Transpose', [onehot], { perm: ints([1, 0]) }), b.reshape(dxr, [R, C * H * W], m)]);
+    res[0] = b.reshape(dx, [N, C, H, W], m);
+    return res;
+  },
+};
