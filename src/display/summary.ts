@@ -104,6 +104,6 @@ export class Summary implements Displayable {
   text(): string { return summaryText(this.data); }
   toString(): string { return this.text(); }
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { [MIME.summary]: this.json(), 'image/png': svgToPngBase64(summarySvg(this.data)), 'text/plain': this.text() };
+    return { [MIME.summary]: this.json(), 'image/png': svgToPngBase64(summarySvg(this.data, this.data.weights === 'random' ? [RANDOM_WEIGHTS_FOOTER] : [])), 'text/plain': this.text() };
   }
 }

@@ -8,7 +8,8 @@ const units = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)}G` : n >= 1e6 ?
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 const shape = (s: (number | string)[] | null) => (s ? `[${s.join(', ')}]` : '--');
 
-export function summarySvg(d: SummaryData): string {
+/** The table; `notes` are extra bold lines under the totals (the random-weights footer). */
+export function summarySvg(d: SummaryData, notes: string[] = []): string {
   const num = d.paperConvention ? units : int;
   const title = `${d.model}: ${units(d.totals.params)} params, ${units(d.totals.macs)} ${d.paperConvention ? 'mult-adds' : 'MACs'}`;
   const sub = `input ${d.inputs.map((i) => `${i.name} ${shape(i.shape)}`).join(', ')} · rows to depth ${d.depth}`;
@@ -41,6 +42,7 @@ export function summarySvg(d: SummaryData): string {
   }
   lines.push({ text: `Params ${mb(tt.paramBytes)} · input ${mb(tt.inputBytes)} · peak live activations ${mb(tt.peakActivationBytes)}${tt.peakAt ? ` at ${tt.peakAt.op} (${tt.peakAt.module || 'model'})` : ''}` });
   lines.push({ text: `Convention: ${d.convention.macs}; ${d.convention.flops}.` });
+  for (const n of notes) lines.push({ text: n, bold: true });
   const n = notesSvg(lines, 16, 62 + t.height + 12, Math.max(t.width, 640));
   const width = Math.max(t.width, n.width) + 32;
   return svgDoc(width, 62 + t.height + 12 + n.height + 10, title,
