@@ -125,8 +125,10 @@ function nodeLines(n: GraphNodeData): string[] {
   return [n.op, `${k ? `${k}${s}${g} → ` : ''}${shapeLabel(n.outputShape)}`];
 }
 
-function blockLines(b: GraphBlockData): string[] {
-  const name = lastSegment(b.path.replace(/#\d+$/, ''));
+/** Label lines of a block; its name is its path below `within` (the frame it is drawn in), else its last segment. */
+function blockLines(b: GraphBlockData, within?: string | null): string[] {
+  const path = b.path.replace(/#\d+$/, '');
+  const name = within === undefined ? lastSegment(path) : within === null ? path : path.slice(within.length + 1);
   const call = b.calls && b.calls > 1 ? ` (call ${b.call})` : '';
   return [`${name}${b.type ? `: ${b.type}` : ''}${call}`, `${shapeLabel(b.outputShape)}${b.params ? ` · ${compactCount(b.params)} params` : ''}`];
 }
@@ -251,7 +253,17 @@ export function layoutGraph(d: GraphData, opts: LayoutOptions = {}): GraphLayout
   const members = new Map<string, string[]>();
   for (const [id, c] of chainOf) for (const p of c) { let m = members.get(p); if (!m) members.set(p, (m = [])); m.push(id); }
   const framed = (p: string) => (members.get(p)?.length ?? 0) > 1;
-  for (const [id, c] of chainOf) chainOf.set(id, c.filter(framed));
+  for (const [id, c] of chainOf) {
+    const f = c.filter(framed);
+    chainOf.set(id, f);
+    // a closed block is named by its path below the frame it sits in (`classifier.1: Linear` when `classifier`
+    // holds only it and so has no frame)
+    const ln = layoutNodes.get(id)!;
+    if (ln.kind === 'block') {
+      const lines = blockLines(blocks.get(ln.ref)!, f[0] ?? null);
+      layoutNodes.set(id, { ...ln, lines, ...boxSize(lines) });
+    }
+  }
 
   // edges between drawn boxes, merged
   const merged = new Map<string, LayoutEdge>();

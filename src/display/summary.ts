@@ -102,8 +102,10 @@ export class Summary implements Displayable {
   /** the data of `application/vnd.cnnlab.summary+json` (a deep copy, JSON-safe) */
   json(): SummaryData { return JSON.parse(JSON.stringify(this.data)) as SummaryData; }
   text(): string { return summaryText(this.data); }
+  /** the table as an SVG document (the PNG is this rasterised) */
+  svg(): string { return summarySvg(this.data, this.data.weights === 'random' ? [RANDOM_WEIGHTS_FOOTER] : []); }
   toString(): string { return this.text(); }
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { [MIME.summary]: this.json(), 'image/png': svgToPngBase64(summarySvg(this.data, this.data.weights === 'random' ? [RANDOM_WEIGHTS_FOOTER] : [])), 'text/plain': this.text() };
+    return { [MIME.summary]: this.json(), 'image/png': svgToPngBase64(this.svg()), 'text/plain': this.text() };
   }
 }

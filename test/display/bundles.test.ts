@@ -114,8 +114,10 @@ describe('bundles', () => {
 
   it('summary: the table and its totals', () => {
     const d = summaryData(zoo.create('resnet18'), undefined, { depth: 2 });
-    const b = new Summary(d)[JUPYTER_DISPLAY]();
-    const png = checkBundle(b, MIME.summary, summarySvg(d));
+    const sd = new Summary(d);
+    const b = sd[JUPYTER_DISPLAY]();
+    const png = checkBundle(b, MIME.summary, sd.svg());
+    expect(sd.svg()).toBe(summarySvg(d, ['Weights: random (initialised, not loaded or trained): costs and shapes hold, outputs are not a trained model\'s']));
     // one row per summary row (20 px each) below the header: text in the left column all the way down
     expect(png.height).toBeGreaterThan(20 * d.rows.length);
     expect(dark(png, 16, png.height - 60, 300, png.height - 10)).toBeGreaterThan(100);
