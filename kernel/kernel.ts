@@ -17,6 +17,7 @@ import { packageRoot, kernelDistDir } from './paths';
 import { installCnnlabResolution } from './resolution';
 import { readConnectionFile } from './connection';
 import { kernelVersion, typescriptVersion } from './versions';
+import { dottedNameAt, resolvePath, zooBuilderDoc } from './docs';
 import { NotFoundError, RuntimeError } from '../src/errors';
 
 const decoder = new TextDecoder();
@@ -495,7 +496,12 @@ export class Kernel {
     const code = String(c.code ?? '');
     const pos = typeof c.cursor_pos === 'number' ? c.cursor_pos : [...code].length;
     const r = await this.compiler.inspect(this.executor.prevDecl, code, pos);
-    return r.found ? { status: 'ok', found: true, data: { 'text/plain': r.text }, metadata: {} }
+    // TypeScript's signature and JSDoc; for zoo builders (no JSDoc can sit on them) the registry's entry.
+    const name = dottedNameAt(code, pos);
+    const value = name ? resolvePath(name, this.executor.locals) : undefined;
+    const doc = zooBuilderDoc(value, (this.executor.locals.cnnlab as { zoo?: Parameters<typeof zooBuilderDoc>[1] } | undefined)?.zoo);
+    const text = [r.found ? r.text : '', doc ?? ''].filter(Boolean).join('\n\n');
+    return text ? { status: 'ok', found: true, data: { 'text/plain': text }, metadata: {} }
       : { status: 'ok', found: false, data: {}, metadata: {} };
   }
 

@@ -255,6 +255,31 @@ describe('kernel over raw ZeroMQ', () => {
     expect(result(await c.execute('typeof (globalThis as any).Deno').done)).toBe('undefined');
   });
 
+  it('Shift-Tab (inspect_request) shows documentation, not only the signature', async () => {
+    const inspect = async (code: string, pos = [...code].length) => {
+      const r = await c.request('inspect_request', { code, cursor_pos: pos, detail_level: 0 }).done;
+      expect(r.reply.content.status).toBe('ok');
+      return r.reply.content.found ? String(r.reply.content.data['text/plain']) : null;
+    };
+    await c.execute('/** Doubles a number.\n * @param x the number to double */\nfunction twice(x: number): number { return 2 * x; }').done;
+    const t = await inspect('twice(');
+    expect(t).toContain('function twice(x: number): number');
+    expect(t).toContain('Doubles a number.');
+    expect(t).toContain('@param x the number to double');
+    const s = await inspect('analysis.summary(');
+    expect(s).toMatch(/^function summary\(model: /);
+    expect(s).toContain('torchinfo-like table');
+    // zoo builders come from variant tables (no JSDoc on them): the registry's entry is their documentation
+    const z = await inspect('const m = zoo.resnet50(');
+    expect(z).toContain("resnet50 — 'resnet50' in the zoo: Deep Residual Learning for Image Recognition (He et al., CVPR 2016)");
+    expect(z).toContain('  strideIn = "3x3" ("3x3" | "1x1"): \'3x3\': torchvision v1.5');
+    expect(z).toContain('  numClasses = 1000 (an integer ≥ 1)');
+    expect(z).toContain('Default input: [1, 3, 224, 224]');
+    // the cursor inside the name (`zoo.mo|bilenetV1`) finds the whole name
+    expect(await inspect('zoo.mobilenetV1', 6)).toContain("mobilenetV1 — 'mobilenet_v1' in the zoo");
+    expect(await inspect('   ')).toBeNull();
+  });
+
   it('answers connect_request with the ports of the connection file', async () => {
     const r = await c.request('connect_request', {}).done;
     expect(r.reply.content).toMatchObject({ status: 'ok', shell_port: c.conn.shell_port, iopub_port: c.conn.iopub_port,
