@@ -224,7 +224,7 @@ export class Trainer {
         const res = await session.run(feeds, fetches);
         const loss = (res.loss.data as Float32Array)[0];
         const gsq = res.grad_sq.data as Float32Array;
-        if (!Number.isFinite(loss) || !gsq.every(Number.isFinite)) this.diverged(loss, gsq, epoch);
+        if (!Number.isFinite(loss) || !gsq.every(Number.isFinite)) { bar?.finish(); this.diverged(loss, gsq, epoch); }
         // adopt the step: the written tensors become the current ones
         for (const name of this.spare!.keys()) {
           const cur = this.state!.get(name)!;
