@@ -10,7 +10,7 @@ import Ajv from 'ajv';
 import { PNG } from 'pngjs';
 import { createGenerator } from 'ts-json-schema-generator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JUPYTER_DISPLAY, MIME, show, zoo, type MimeBundle } from '../../src';
+import { JUPYTER_DISPLAY, MIME, nn, show, zoo, type MimeBundle } from '../../src';
 import { graphData } from '../../src/analysis/graph-data';
 import { summaryData } from '../../src/analysis/summary';
 import { fromOnnx } from '../../src/graph/onnx-read';
@@ -173,7 +173,31 @@ describe('bundles', () => {
   });
 });
 
+/** a network whose first layer is a field named as markup (module paths come from field names) */
+class Evil extends nn.Module {
+  constructor() {
+    super();
+    (this as unknown as Record<string, nn.Module>)[XSS] = new nn.Conv2d(3, 4, 3);
+    (this as unknown as Record<string, nn.Module>).relu = new nn.ReLU();
+  }
+  forward(x: never) {
+    const self = this as unknown as Record<string, nn.Module>;
+    return self.relu.call(self[XSS].call(x));
+  }
+}
+
 describe('text from data is text', () => {
+  it('a module path named as markup is escaped in the diagram and survives packing', () => {
+    const d = graphData(new Evil(), [1, 3, 8, 8], { depth: 1 });
+    expect(d.blocks.map((b) => b.path)).toContain(XSS);
+    const { svg } = graphSvg(d);
+    expect(svg).toContain('&lt;img src=x onerror=alert(1)&gt;: Conv2d');
+    expect(svg).not.toMatch(/<(img|script|foreignObject)/i);
+    const b = graphBundle(d);
+    expect(decodeGraph(b[MIME.graph] as GraphWire)).toEqual(d);
+    checkBundle(b, MIME.graph, svg);
+  });
+
   it('a class, a series and a model named as markup are escaped in every SVG', () => {
     const svgs = [prCurveSvg(cocoResult().prCurveData()), mapTableSvg(vocResult().tableData()), compareSvg(sampleCompare()), trainingSvg(sampleTraining())];
     for (const svg of svgs) {
