@@ -114,24 +114,36 @@ export function graphSvg(d: GraphData, opts: LayoutOptions = {}): { svg: string;
   const title = `${d.name}: ${d.totals.nodes.toLocaleString('en-US')} nodes, ${compactCount(d.totals.params)} params, ${compactCount(d.totals.macs)} MACs`;
   const ys = [0, ...cuts(l), l.height];
   const cols = ys.length - 1;
-  const diagramW = cols * l.width + (cols - 1) * COLUMN_GAP;
+  // each column as wide as what it holds
+  const spans = ys.slice(1).map((y1, i) => {
+    const y0 = ys[i];
+    let x0 = Infinity, x1 = -Infinity;
+    const take = (a: number, b: number) => { x0 = Math.min(x0, a); x1 = Math.max(x1, b); };
+    for (const n of l.nodes) if (n.y + n.height >= y0 && n.y <= y1) take(n.x, n.x + n.width);
+    for (const c of l.clusters) if (c.y + c.height >= y0 && c.y <= y1) take(c.x, c.x + c.width);
+    for (const e of l.edges) for (const p of e.points) if (p.y >= y0 && p.y <= y1) take(p.x, p.x);
+    return cols === 1 || !(x1 > x0) ? { x0: 0, x1: l.width } : { x0: Math.max(0, x0 - 6), x1: Math.min(l.width, x1 + 6) };
+  });
+  const lefts = spans.map((_, i) => 4 + spans.slice(0, i).reduce((a, s) => a + (s.x1 - s.x0) + COLUMN_GAP, 0));
+  const diagramW = lefts[cols - 1] + spans[cols - 1].x1 - spans[cols - 1].x0;
   const colH = Math.max(...ys.slice(1).map((y, i) => y - ys[i]));
-  const width = Math.max(diagramW + 8, textWidth(title, 15, true) + 32, 360);
+  const width = Math.max(diagramW + 4, textWidth(title, 15, true) + 32, 360);
   // legend rows are estimated for the scale; the exact height follows
   const scale = fitScale(width, colH + 160);
   const sub = `module blocks open to depth ${depth} · ${l.nodes.length} boxes${cols > 1 ? ` in ${cols} columns` : ''}${scale < 1 ? ` · PNG scaled to ${Math.floor(scale * 100)} % (the interactive view has it all)` : ''}`;
   const leg = legend(l, width - 16);
   const top = 54 + leg.height + 6;
   const defs = [
-    ...ys.slice(1).map((y, i) => el('clipPath', { id: `col${i}` }, el('rect', { x: 0, y: ys[i], width: l.width, height: y - ys[i] }))),
+    ...ys.slice(1).map((y, i) => el('clipPath', { id: `col${i}` }, el('rect', { x: spans[i].x0, y: ys[i], width: spans[i].x1 - spans[i].x0, height: y - ys[i] }))),
   ];
   const body: string[] = [el('defs', {}, ...defs)];
   body.push(text(16, 28, title, { size: 15, bold: true }), text(16, 46, sub, { size: 12, fill: '#555' }));
   body.push(el('g', { transform: `translate(0,${fmt(54)})` }, leg.svg));
   for (let i = 0; i < cols; i++) {
-    const dx = 4 + i * (l.width + COLUMN_GAP), dy = top - ys[i];
+    const w = spans[i].x1 - spans[i].x0;
+    const dx = lefts[i] - spans[i].x0, dy = top - ys[i];
     body.push(el('g', { transform: `translate(${fmt(dx)},${fmt(dy)})`, 'clip-path': cols > 1 ? `url(#col${i})` : undefined }, diagram(l, ys[i], ys[i + 1])));
-    if (i < cols - 1) body.push(text(dx + l.width + COLUMN_GAP / 2, top + 12, '→', { size: 16, anchor: 'middle', fill: '#999' }), text(dx + l.width / 2, top + (ys[i + 1] - ys[i]) + 14, 'continues in the next column', { size: 10, anchor: 'middle', fill: '#999' }));
+    if (i < cols - 1) body.push(text(lefts[i] + w + COLUMN_GAP / 2, top + 12, '→', { size: 16, anchor: 'middle', fill: '#999' }), text(lefts[i] + w / 2, top + (ys[i + 1] - ys[i]) + 14, 'continues in the next column', { size: 10, anchor: 'middle', fill: '#999' }));
   }
   const height = top + colH + (cols > 1 ? 22 : 8);
   return { svg: svgDoc(width, height, title, body.join('')), layout: l, scale: Math.min(scale, fitScale(width, height)) };
