@@ -70,10 +70,11 @@ export function emitForward(fwd: Graph, b: Builder, opts: ForwardOptions = {}): 
   return tf;
 }
 
-/** Values that depend on any of `wrt` (which need gradients). */
+/** Values that depend on any of `wrt` (which need gradients); boolean and integer values carry none. */
 export function dependents(fwd: Graph, wrt: Iterable<string>): Set<string> {
   const req = new Set(wrt);
-  for (const n of fwd.nodes) if (n.inputs.some((x) => x && req.has(x))) for (const o of n.outputs) if (o) req.add(o);
+  const isFloat = (v: string) => { const t = fwd.values.get(v)?.dtype ?? 'float32'; return t === 'float32' || t === 'float64'; };
+  for (const n of fwd.nodes) if (n.inputs.some((x) => x && req.has(x))) for (const o of n.outputs) if (o && isFloat(o)) req.add(o);
   return req;
 }
 
@@ -98,7 +99,7 @@ export function checkDifferentiable(fwd: Graph, wrt: Iterable<string>, targets: 
   const reach = ancestors(fwd, targets);
   for (const n of fwd.nodes) {
     if (GRAD_RULES[n.op]) continue;
-    if (n.outputs.some((o) => reach.has(o)) && n.inputs.some((x) => x && req.has(x))) {
+    if (n.outputs.some((o) => reach.has(o) && req.has(o))) {
       throw new TrainingError(`op '${n.op}' has no gradient`, {
         where: describe(fwd, n), expected: `a model made of differentiable ops (${Object.keys(GRAD_RULES).slice(0, 12).join(', ')}, …)`, got: `${n.op} node '${n.name}'`,
       });

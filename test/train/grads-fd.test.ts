@@ -40,6 +40,7 @@ const CASES: Case[] = [
   ['residual add (fan-out)', [conv(2, 3, 1), L('ResidualAdd', { c: 3 })], [2, 2, 4, 4]],
   ['squeeze-excitation mul (broadcast)', [conv(2, 4, 1), L('SEMul', { c: 4 })], [2, 2, 3, 3]],
   ['option-A shortcut (strided slices, channel pad)', [conv(2, 2, 1), L('ShortcutA', { inp: 2, out: 4, stride: 2 })], [2, 2, 6, 6]],
+  ['where, exp, log, sqrt, abs, reciprocal, neg', [L('MathMix', { c: 3 })], [2, 3, 3, 4], 1e-3],
   ['broadcast parameters (mul, add)', [L('AddParam', { c: 3 })], [2, 3, 2, 3]],
   ['concat branches', [L('ConcatBranches', { c: 2, a: 2, b: 3 })], [2, 2, 4, 4]],
   ['channel shuffle', [conv(2, 6, 1), L('ChannelShuffle', { groups: 3 }), conv(6, 2, 1)], [2, 2, 3, 3]],

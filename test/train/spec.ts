@@ -57,6 +57,20 @@ class ShortcutA extends nn.Module {
   }
 }
 
+class MathMix extends nn.Module {
+  scale: Parameter;
+  constructor(c: number) { super(); this.scale = new Parameter([1, c, 1, 1], { kind: 'ones' }); }
+  forward(x: SymTensor): SymTensor {
+    const e = (op: string, ...ins: (SymTensor | Parameter | Tensor)[]) => x.tracer.emit(op, ins)[0];
+    const k = (v: number) => new Tensor('float32', Float32Array.of(v), []);
+    const ax = e('Abs', x);
+    const a = e('Mul', e('Exp', x), this.scale);
+    const b = e('Sub', e('Sqrt', e('Add', ax, k(1))), e('Log', e('Add', ax, k(2))));
+    const w = e('Where', e('Greater', x, k(0.5)), a, b);
+    return e('Sub', e('Add', w, e('Reciprocal', e('Add', e('Mul', x, x), k(1)))), e('Mul', e('Neg', x), k(0.1)));
+  }
+}
+
 export function buildLayer({ kind, args: a }: LayerSpec): nn.Module {
   const conv = { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups, bias: a.bias };
   switch (kind) {
@@ -82,6 +96,7 @@ export function buildLayer({ kind, args: a }: LayerSpec): nn.Module {
     case 'SEMul': return new SEMul(a.c);
     case 'ConcatBranches': return new ConcatBranches(a.c, a.a, a.b);
     case 'AddParam': return new AddParam(a.c);
+    case 'MathMix': return new MathMix(a.c);
     case 'ShortcutA': return new ShortcutA(a.inp, a.out, a.stride);
     default: throw new Error(`unknown layer kind ${kind}`);
   }

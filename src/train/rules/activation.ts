@@ -76,3 +76,11 @@ export const logSoftmax = unary((c, dy, _x, y) => {
 export const identity = unary((_c, dy) => dy);
 
 
+
+export const neg = unary((c, dy) => c.b.op('Neg', [dy], {}, c.m));
+export const exp = unary((c, dy, _x, y) => mul(c, dy, y));
+export const log = unary((c, dy, x) => c.b.op('Div', [dy, x], {}, c.m));
+export const sqrt = unary((c, dy, _x, y) => c.b.op('Div', [mul(c, dy, c.b.f32(0.5)), y], {}, c.m));
+/** |x|: sign(x)·dY (0 at 0, as PyTorch) */
+export const abs = unary((c, dy, x) => mul(c, dy, c.b.op('Sign', [x], {}, c.m)));
+export const reciprocal = unary((c, dy, _x, y) => c.b.op('Neg', [mul(c, dy, mul(c, y, y))], {}, c.m));

@@ -153,3 +153,18 @@ export const expand: GradRule = {
     return res;
   },
 };
+
+/** Where(cond, a, b): dY where cond to a, elsewhere to b (each summed over its broadcast axes); cond gets none. */
+export const where: GradRule = {
+  backward(c, [dy], need) {
+    const { b, node, m } = c;
+    const res: (string | null)[] = [null, null, null];
+    if (!dy) return res;
+    const [cond, a, bb] = node.inputs;
+    const ys = shapeOf(c, node.outputs[0]);
+    const zero = b.f32(0);
+    if (need[1]) res[1] = b.reduceTo(b.op('Where', [cond, dy, zero], {}, m), ys, shapeOf(c, a), m);
+    if (need[2]) res[2] = b.reduceTo(b.op('Where', [cond, zero, dy], {}, m), ys, shapeOf(c, bb), m);
+    return res;
+  },
+};
