@@ -19,6 +19,13 @@ import { packageRoot } from '../kernel/paths';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
+/** A reply within `ms`, else an error naming what hung (tslab's kernel has been seen to stop answering). */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, rej) => { t = setTimeout(() => rej(new Error(`no reply within ${ms / 1000} s to ${what}`)), ms); })])
+    .finally(() => clearTimeout(t));
+}
+
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
@@ -43,9 +50,9 @@ function kinds(cli: boolean): KernelKind[] {
   return [
     { name: 'cnnlab', argv: cli ? [process.execPath, path.join(packageRoot(), 'bin', 'cnnlab.js'), 'kernel', 'run', '{connection_file}'] : undefined, direct: !cli,
       label: cli ? 'cnnlab (cnnlab kernel run)' : 'cnnlab (dist/kernel/main.js)' },
+    { name: 'ipykernel', argv: ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}'], direct: false, label: `ipykernel ${ipyVersion} (Debian)` },
     { name: 'tslab', argv: [process.execPath, '-e', "process.argv.splice(1, 0, 'tslab'); require('tslab/dist/main').main()", 'kernel', '--config-path', '{connection_file}'],
       direct: false, cwd: process.cwd(), label: `tslab ${tslabVersion}` },
-    { name: 'ipykernel', argv: ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}'], direct: false, label: `ipykernel ${ipyVersion} (Debian)` },
   ];
 }
 
@@ -53,9 +60,9 @@ async function startOnce(k: KernelKind): Promise<{ client: RawClient; info: numb
   const client = await RawClient.create();
   const t0 = now();
   client.start(k.cwd, k.direct, k.argv);
-  await client.request('kernel_info_request', {}, { waitIdle: false }).done;
+  await within(client.request('kernel_info_request', {}, { waitIdle: false }).done, 60_000, 'kernel_info_request');
   const info = now() - t0;
-  const r = await client.execute('1+1').done;
+  const r = await within(client.execute('1+1').done, 60_000, 'the first cell');
   const first = now() - t0;
   if (r.reply.content.status !== 'ok') throw new Error(`${k.name}: first cell failed: ${JSON.stringify(r.reply.content)}`);
   const text = r.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain'];
@@ -78,17 +85,17 @@ async function measure(k: KernelKind, starts: number, runs: number) {
   }
   const { client, info: i0, first: f0 } = await startOnce(k);
   info.push(i0); first.push(f0);
-  for (let i = 0; i < 20; i++) await client.execute('1+1').done;
+  for (let i = 0; i < 20; i++) await within(client.execute('1+1').done, 10_000, 'a warm-up cell');
   const same: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = now();
-    await client.execute('1+1').done;
+    await within(client.execute('1+1').done, 10_000, `warm cell ${i}`);
     same.push(now() - t);
   }
   const varying: number[] = [];
   for (let i = 0; i < Math.min(runs, 100); i++) {
     const t = now();
-    await client.execute(`1+${i + 1000}`).done;
+    await within(client.execute(`1+${i + 1000}`).done, 10_000, `new cell ${i}`);
     varying.push(now() - t);
   }
   let cnn: { ms: number; ms2: number; dims: unknown } | null = null;
@@ -117,6 +124,7 @@ async function main(): Promise<void> {
   const results = [];
   for (const k of selected) {
     try { results.push(await measure(k, starts, runs)); } catch (e) { results.push({ kernel: k.label, error: String((e as Error)?.message ?? e) }); }
+    process.stderr.write(`bench:kernel: ${k.label} done\n`);
   }
   const env = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg_1min_before: loadBefore, loadavg_1min_after: os.loadavg()[0] };
   if (args.includes('--json')) { process.stdout.write(JSON.stringify({ env, results }, null, 2) + '\n'); return; }

@@ -6,6 +6,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { spawnSync } from 'child_process';
+import { Command } from 'commander';
 import { packageRoot } from './paths';
 import { kernelVersion } from './versions';
 import { ConfigError, NotFoundError } from '../src/errors';
@@ -91,66 +92,40 @@ export function uninstallKernel(opts: InstallOptions = {}): string | null {
   return dir;
 }
 
-const USAGE = `usage: cnnlab kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name NAME]
-       cnnlab kernel uninstall [--user | --sys-prefix | --prefix DIR] [--name NAME]
-       cnnlab kernel run <connection-file>
-`;
+type Result = { code: Promise<number> | number };
 
-function parseFlags(args: string[]): InstallOptions {
-  const o: InstallOptions = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (flag: string) => {
-      const eq = a.indexOf('=');
-      if (eq >= 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new ConfigError(`kernel: ${flag} needs a value`, { expected: 'a value', got: v === undefined ? 'nothing' : v, where: flag });
-      return v;
-    };
-    if (a === '--user') o.user = true;
-    else if (a === '--sys-prefix') o.sysPrefix = true;
-    else if (a === '--prefix' || a.startsWith('--prefix=')) o.prefix = value('--prefix');
-    else if (a === '--name' || a.startsWith('--name=')) o.name = value('--name');
-    else if (a === '--display-name' || a.startsWith('--display-name=')) o.displayName = value('--display-name');
-    else throw new ConfigError('kernel: unknown option', { expected: '--user, --sys-prefix, --prefix DIR, --name NAME or --display-name NAME', got: JSON.stringify(a), where: 'command line' });
-  }
-  return o;
+function locationOptions(cmd: Command): Command {
+  return cmd
+    .option('--user', 'the user\'s Jupyter data directory (the default unless root)')
+    .option('--sys-prefix', 'the Python environment\'s share/jupyter (sys.prefix of python3)')
+    .option('--prefix <dir>', 'DIR/share/jupyter/kernels')
+    .option('--name <name>', `kernelspec name: letters, digits, ".", "_", "-" (default ${KERNEL_NAME})`);
 }
 
-/** `cnnlab kernel ...`; resolves to the exit code (`run` resolves once the kernel is up). */
-export async function kernelCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  try {
-    switch (sub) {
-      case 'install': {
-        const dir = installKernel(parseFlags(rest));
-        process.stdout.write(`Installed kernelspec ${path.basename(dir)} (${DISPLAY_NAME}) in ${dir}\n`);
-        return 0;
-      }
-      case 'uninstall': {
-        const dir = uninstallKernel(parseFlags(rest));
-        process.stdout.write(dir ? `Removed kernelspec ${dir}\n` : 'No cnnlab kernelspec installed there\n');
-        return dir ? 0 : 1;
-      }
-      case 'run': {
-        if (rest.length !== 1) throw new ConfigError('kernel run: wrong arguments', { expected: 'one connection file', got: `${rest.length} arguments`, where: 'command line' });
-        const { runKernel } = await import('./kernel');
-        await runKernel(rest[0]);
-        return 0;
-      }
-      case undefined: case '-h': case '--help': case 'help':
-        process.stdout.write(USAGE);
-        return sub === undefined ? 1 : 0;
-      default:
-        process.stderr.write(`cnnlab kernel: unknown command ${JSON.stringify(sub)}\n${USAGE}`);
-        return 1;
-    }
-  } catch (e) {
-    process.stderr.write(`cnnlab kernel: ${(e as Error).message}\n`);
-    return 1;
-  }
-}
-
-if (require.main === module) {
-  kernelCommand(process.argv.slice(2)).then((code) => { if (code !== 0) process.exitCode = code; });
+/**
+ * `cnnlab kernel install|uninstall|run`: a commander command that src/cli.ts adds to the `cnnlab`
+ * program (`addCommand`). Actions store their exit code (or its promise) in `result`; a CnnlabError
+ * propagates to the program's `main`, which prints it and exits 2.
+ */
+export function kernelCommand(result: Result): Command {
+  const kernel = new Command('kernel').description('install, uninstall or run the Jupyter kernel').exitOverride();
+  locationOptions(kernel.command('install').description('write the cnnlab kernelspec (kernel.json) where Jupyter finds it'))
+    .option('--display-name <name>', `the name frontends show (default "${DISPLAY_NAME}")`)
+    .action((o: InstallOptions) => {
+      const dir = installKernel(o);
+      process.stdout.write(`Installed kernelspec ${path.basename(dir)} (${o.displayName ?? DISPLAY_NAME}) in ${dir}\n`);
+      result.code = 0;
+    });
+  locationOptions(kernel.command('uninstall').description('remove the cnnlab kernelspec from that location'))
+    .action((o: InstallOptions) => {
+      const dir = uninstallKernel(o);
+      process.stdout.write(dir ? `Removed kernelspec ${dir}\n` : 'No cnnlab kernelspec installed there\n');
+      result.code = dir ? 0 : 1;
+    });
+  kernel.command('run').description('run the kernel on a connection file (what kernel.json does, through the CLI)')
+    .argument('<connection-file>')
+    .action((file: string) => {
+      result.code = import('./kernel').then(({ runKernel }) => runKernel(file)).then(() => 0);
+    });
+  return kernel;
 }

@@ -44,7 +44,7 @@ export async function summaryCommand(argv: string[]): Promise<number> {
   try {
     cmd.parse(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
   }
   const spec = cmd.args[0];

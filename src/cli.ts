@@ -4,6 +4,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { kernelCommand } from '../kernel/cli';
 import { CnnlabError, ConfigError, NotFoundError } from './errors';
 import { readInputFile } from './cli-files';
 import { Graph } from './graph/ir';
@@ -145,9 +148,7 @@ export function buildProgram(result: { code: Promise<number> | number }): Comman
     .allowUnknownOption(true)
     .helpOption(false)
     .action((_m: string, _o: unknown, cmd: Command) => {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const mod = require('./cli-summary') as { summaryCommand(argv: string[]): Promise<number> };
-      result.code = mod.summaryCommand(cmd.args);
+      result.code = import('./cli-summary').then((mod) => mod.summaryCommand(cmd.args));
     });
   program.command('list').description('model names in the zoo').argument('[pattern]', 'part of a name (vgg) or a glob (*mobilenet*)', '*')
     .action((p: string) => {
@@ -179,47 +180,40 @@ export function buildProgram(result: { code: Promise<number> | number }): Comman
   program.command('eval').description('COCO / VOC detection evaluation').allowUnknownOption(true).helpOption(false)
     .argument('[args...]')
     .action((_a: string[], _o: unknown, cmd: Command) => {
-      const mod = require('./cli-eval') as { evalCommand(argv: string[]): Promise<number> };
-      result.code = mod.evalCommand(cmd.args);
+      result.code = import('./cli-eval').then((mod) => mod.evalCommand(cmd.args));
     });
-  program.command('kernel').description('install, uninstall or run the Jupyter kernel').allowUnknownOption(true).helpOption(false)
-    .argument('[args...]')
-    .action((_a: string[], _o: unknown, cmd: Command) => {
-      const mod = require('../kernel/cli') as { kernelCommand(argv: string[]): Promise<number> };
-      result.code = mod.kernelCommand(cmd.args);
-    });
+  program.addCommand(kernelCommand(result));
   program.command('start').description('npm start: set up .venv, kernel and extension, then serve the notebooks with JupyterLab on 127.0.0.1')
     .option('--port <n>', 'port (default: the first free one from 8888)')
     .option('--dir <dir>', 'directory to serve (default: the notebooks/ of this package)')
     .option('--ip <address>', 'address to bind (default 127.0.0.1; anything else is reachable from other machines)')
     .option('--no-browser', 'do not open a browser')
     .action((o: { port?: string; dir?: string; ip?: string; browser?: boolean }) => {
-      const mod = require('./start') as typeof import('./start');
-      result.code = mod.startCommand(o);
+      result.code = import('./start').then((mod) => mod.startCommand(o));
     });
   program.command('setup').description('create or update .venv (requirements.txt), install the kernel and the JupyterLab extension into it')
     .action(() => {
-      const mod = require('./setup') as typeof import('./setup');
-      const root = require('node:path').resolve(__dirname, '..', '..') as string;
-      mod.setupAll(root, (l: string) => process.stdout.write(`[cnnlab] ${l}\n`));
-      process.stdout.write(`[cnnlab] .venv ready: ${root}/.venv (kernel and extension installed)\n`);
-      result.code = 0;
+      result.code = import('./setup').then((mod) => {
+        const root = resolve(__dirname, '..', '..');
+        mod.setupAll(root, (l: string) => process.stdout.write(`[cnnlab] ${l}\n`));
+        process.stdout.write(`[cnnlab] .venv ready: ${root}/.venv (kernel and extension installed)\n`);
+        return 0;
+      });
     });
   const ext = program.command('extension').description('the JupyterLab extension');
   ext.command('install').description('build extension/ and pip-install it into the active Python environment (JupyterLab 4 / Notebook 7)')
     .option('--python <python>', 'the Python whose environment gets it', 'python3')
     .action((o: { python: string }) => {
-      const mod = require('./setup') as typeof import('./setup');
-      const root = require('node:path').resolve(__dirname, '..', '..') as string;
-      const p = mod.setupPaths(root);
-      const log = (l: string) => process.stdout.write(`[cnnlab] ${l}\n`);
-      const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-      const where = spawnSync(o.python, ['-c', 'import sys, os; print(os.path.dirname(sys.executable))'], { encoding: 'utf8' });
-      if (where.status !== 0) throw new ConfigError('extension install: Python not found', { expected: 'a Python 3 with pip', got: o.python, where: '--python' });
-      mod.buildExtension(p, log, where.stdout.trim());
-      mod.installExtensionInto(p, o.python, log);
-      log(`installed; check with: ${o.python} -m jupyter labextension list`);
-      result.code = 0;
+      result.code = import('./setup').then((mod) => {
+        const p = mod.setupPaths(resolve(__dirname, '..', '..'));
+        const log = (l: string) => process.stdout.write(`[cnnlab] ${l}\n`);
+        const where = spawnSync(o.python, ['-c', 'import sys, os; print(os.path.dirname(sys.executable))'], { encoding: 'utf8' });
+        if (where.status !== 0) throw new ConfigError('extension install: Python not found', { expected: 'a Python 3 with pip', got: o.python, where: '--python' });
+        mod.buildExtension(p, log, where.stdout.trim());
+        mod.installExtensionInto(p, o.python, log);
+        log(`installed; check with: ${o.python} -m jupyter labextension list`);
+        return 0;
+      });
     });
   return program;
 }
@@ -232,7 +226,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return await result.code;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    // usage errors are bad input too: 2, as a CnnlabError (help and --version: 0)
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof CnnlabError) {
       process.stderr.write(`cnnlab: ${e.name}: ${e.message}\n`);
       return 2;
