@@ -41,6 +41,8 @@ const CASES: Case[] = [
   ['squeeze-excitation mul (broadcast)', [conv(2, 4, 1), L('SEMul', { c: 4 })], [2, 2, 3, 3]],
   ['option-A shortcut (strided slices, channel pad)', [conv(2, 2, 1), L('ShortcutA', { inp: 2, out: 4, stride: 2 })], [2, 2, 6, 6]],
   ['where, exp, log, sqrt, abs, reciprocal, neg', [L('MathMix', { c: 3 })], [2, 3, 3, 4], 1e-3],
+  ['bilinear resize (up, half-pixel)', [conv(2, 2, 1), L('Interp', { size: [7, 6], mode: 'bilinear', align_corners: false })], [1, 2, 4, 3]],
+  ['nearest upsample ×2', [conv(2, 2, 1), L('Interp', { scale: 2, mode: 'nearest' })], [1, 2, 3, 3]],
   ['broadcast parameters (mul, add)', [L('AddParam', { c: 3 })], [2, 3, 2, 3]],
   ['concat branches', [L('ConcatBranches', { c: 2, a: 2, b: 3 })], [2, 2, 4, 4]],
   ['channel shuffle', [conv(2, 6, 1), L('ChannelShuffle', { groups: 3 }), conv(6, 2, 1)], [2, 2, 3, 3]],

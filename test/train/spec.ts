@@ -71,6 +71,13 @@ class MathMix extends nn.Module {
   }
 }
 
+class Interp extends nn.Module {
+  constructor(readonly a: Record<string, any>) { super(); }
+  forward(x: SymTensor): SymTensor {
+    return F.resize2d(x, { size: this.a.size ?? undefined, scale: this.a.scale ?? undefined, mode: this.a.mode, alignCorners: this.a.align_corners ?? undefined });
+  }
+}
+
 export function buildLayer({ kind, args: a }: LayerSpec): nn.Module {
   const conv = { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups, bias: a.bias };
   switch (kind) {
@@ -97,6 +104,7 @@ export function buildLayer({ kind, args: a }: LayerSpec): nn.Module {
     case 'ConcatBranches': return new ConcatBranches(a.c, a.a, a.b);
     case 'AddParam': return new AddParam(a.c);
     case 'MathMix': return new MathMix(a.c);
+    case 'Interp': return new Interp(a);
     case 'ShortcutA': return new ShortcutA(a.inp, a.out, a.stride);
     default: throw new Error(`unknown layer kind ${kind}`);
   }

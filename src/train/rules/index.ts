@@ -3,7 +3,7 @@ import * as act from './activation';
 import { conv, convTranspose } from './conv';
 import { gemm, matmul } from './linear';
 import { batchNorm, dropout } from './norm';
-import { avgPool, globalAvgPool, maxPool, reduce, roiAlign } from './pool';
+import { avgPool, globalAvgPool, maxPool, reduce, resize, roiAlign } from './pool';
 import * as t from './tensor-ops';
 import { GradRule } from './types';
 
@@ -36,6 +36,7 @@ export const GRAD_RULES: Record<string, GradRule> = {
   AveragePool: avgPool,
   GlobalAveragePool: globalAvgPool,
   RoiAlign: roiAlign,
+  Resize: resize,
   ReduceMean: reduce(true),
   ReduceSum: reduce(false),
   Add: t.add,

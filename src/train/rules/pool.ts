@@ -155,3 +155,59 @@ export const roiAlign: GradRule = {
     return res;
   },
 };
+
+/**
+ * Per-axis interpolation matrix of ONNX Resize as ONNX Runtime computes it (out × in): nearest (floor or
+ * round_prefer_ceil) and linear, with the half_pixel, asymmetric and align_corners coordinate transforms.
+ */
+export function resizeMatrix(inSize: number, outSize: number, scale: number, mode: string, coord: string, nearest: string): Float32Array {
+  const a = new Float32Array(outSize * inSize);
+  for (let o = 0; o < outSize; o++) {
+    let src = coord === 'align_corners' ? (outSize > 1 ? (o * (inSize - 1)) / (outSize - 1) : 0)
+      : coord === 'asymmetric' ? o / scale
+        : coord === 'pytorch_half_pixel' && outSize === 1 ? 0 : (o + 0.5) / scale - 0.5;
+    if (mode === 'nearest') {
+      let i = nearest === 'floor' ? Math.floor(src) : nearest === 'ceil' ? Math.ceil(src) : nearest === 'round_prefer_floor' ? (src % 1 === 0.5 ? Math.floor(src) : Math.round(src)) : (Math.abs(src % 1) === 0.5 ? Math.ceil(src) : Math.round(src));
+      i = Math.min(Math.max(i, 0), inSize - 1);
+      a[o * inSize + i] = 1;
+    } else {
+      src = Math.min(Math.max(src, 0), inSize - 1);
+      const i0 = Math.floor(src), i1 = Math.min(i0 + 1, inSize - 1), f = src - i0;
+      a[o * inSize + i0] += 1 - f;
+      a[o * inSize + i1] += f;
+    }
+  }
+  return a;
+}
+
+/** Resize (nearest / linear on H and W, constant scales): dX = Ayᵀ · dY · Ax with the interpolation matrices. */
+export const resize: GradRule = {
+  backward(c, [dy], need) {
+    const { b, node, m } = c;
+    const res: (string | null)[] = node.inputs.map(() => null);
+    if (!dy || !need[0]) return res;
+    const where = m || '<root>';
+    const xs = b.shape(node.inputs[0]), ys = b.shape(node.outputs[0]);
+    const mode = strAttr(node, 'mode', 'nearest');
+    if ((mode !== 'nearest' && mode !== 'linear') || xs.length !== 4 || xs[0] !== ys[0] || xs[1] !== ys[1]) {
+      throw new ConfigError(`Resize (${mode}, ${xs.length}-D) has no gradient here`, { expected: 'nearest or linear resizing of H and W', where });
+    }
+    const scalesName = node.inputs[2];
+    const sc = scalesName ? b.g.initializers.get(scalesName)?.value().toArray() : undefined;
+    const scale = (k: number) => (sc && sc.length === 4 ? sc[k] : ys[k] / xs[k]);
+    const coord = strAttr(node, 'coordinate_transformation_mode', 'half_pixel'), nearest = strAttr(node, 'nearest_mode', 'round_prefer_floor');
+    const ay = resizeMatrix(xs[2], ys[2], scale(2), mode, coord, nearest);
+    const ax = resizeMatrix(xs[3], ys[3], scale(3), mode, coord, nearest);
+    // dX[h, w] = Σ dY[o, p] Ay[o, h] Ax[p, w]  →  Ayᵀ · dY · Ax
+    const ayT = b.constant(new Tensor('float32', transpose2(ay, ys[2], xs[2]), [xs[2], ys[2]]));
+    const axM = b.constant(new Tensor('float32', ax, [ys[3], xs[3]]));
+    res[0] = b.op('MatMul', [b.op('MatMul', [ayT, dy], {}, m), axM], {}, m, xs);
+    return res;
+  },
+};
+
+function transpose2(a: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(a.length);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) t[k * rows + r] = a[r * cols + k];
+  return t;
+}
