@@ -43,6 +43,7 @@ const CASES: Case[] = [
   ['where, exp, log, sqrt, abs, reciprocal, neg', [L('MathMix', { c: 3 })], [2, 3, 3, 4], 1e-3],
   ['bilinear resize (up, half-pixel)', [conv(2, 2, 1), L('Interp', { size: [7, 6], mode: 'bilinear', align_corners: false })], [1, 2, 4, 3]],
   ['nearest upsample ×2', [conv(2, 2, 1), L('Interp', { scale: 2, mode: 'nearest' })], [1, 2, 3, 3]],
+  ['local response norm 5', [conv(2, 6, 1), L('LocalResponseNorm', { size: 5, alpha: 0.5, beta: 0.75, k: 2 })], [1, 2, 3, 3], 1e-3],
   ['broadcast parameters (mul, add)', [L('AddParam', { c: 3 })], [2, 3, 2, 3]],
   ['concat branches', [L('ConcatBranches', { c: 2, a: 2, b: 3 })], [2, 2, 4, 4]],
   ['channel shuffle', [conv(2, 6, 1), L('ChannelShuffle', { groups: 3 }), conv(6, 2, 1)], [2, 2, 3, 3]],

@@ -104,6 +104,7 @@ export function buildLayer({ kind, args: a }: LayerSpec): nn.Module {
     case 'ConcatBranches': return new ConcatBranches(a.c, a.a, a.b);
     case 'AddParam': return new AddParam(a.c);
     case 'MathMix': return new MathMix(a.c);
+    case 'LocalResponseNorm': return new nn.LocalResponseNorm(a.size, a.alpha, a.beta, a.k);
     case 'Interp': return new Interp(a);
     case 'ShortcutA': return new ShortcutA(a.inp, a.out, a.stride);
     default: throw new Error(`unknown layer kind ${kind}`);

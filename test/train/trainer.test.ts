@@ -96,9 +96,9 @@ describe('trainer', () => {
   });
 
   it('an op without a gradient fails at trainer(), naming the op and the module path', () => {
-    const m = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.LocalResponseNorm(3), new nn.Flatten(), new nn.Linear(4 * 8 * 8, 3));
+    const m = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.GlobalMaxPool(), new nn.Flatten(), new nn.Linear(4, 3));
     expect(() => train.trainer(m, { optimizer: train.sgd({ lr: 0.1 }), inputShape: [1, 8, 8] })).toThrow(TrainingError);
-    expect(() => train.trainer(m, { optimizer: train.sgd({ lr: 0.1 }), inputShape: [1, 8, 8] })).toThrow(/op 'LRN' has no gradient.*at module '1' \(LocalResponseNorm\)/);
+    expect(() => train.trainer(m, { optimizer: train.sgd({ lr: 0.1 }), inputShape: [1, 8, 8] })).toThrow(/op 'GlobalMaxPool' has no gradient.*at module '1' \(GlobalMaxPool\)/);
   });
 
   it('optimiser options are checked', () => {

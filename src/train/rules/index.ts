@@ -2,7 +2,7 @@
 import * as act from './activation';
 import { conv, convTranspose } from './conv';
 import { gemm, matmul } from './linear';
-import { batchNorm, dropout } from './norm';
+import { batchNorm, dropout, lrn } from './norm';
 import { avgPool, globalAvgPool, maxPool, reduce, resize, roiAlign } from './pool';
 import * as t from './tensor-ops';
 import { GradRule } from './types';
@@ -14,6 +14,7 @@ export const GRAD_RULES: Record<string, GradRule> = {
   MatMul: matmul,
   BatchNormalization: batchNorm,
   Dropout: dropout,
+  LRN: lrn,
   Relu: act.relu,
   Clip: act.clip,
   LeakyRelu: act.leakyRelu,

@@ -77,3 +77,28 @@ export const dropout: GradRule = {
     return [c.b.op('Mul', [dy, c.saved.mask], {}, c.m, c.b.shape(c.node.inputs[0])), null];
   },
 };
+
+/**
+ * LRN across channels (ONNX: window [c − ⌊(n−1)/2⌋, c + ⌈(n−1)/2⌉]): D = bias + α/n·Σ_window x², y = x·D^−β,
+ * dx_i = dY_i·D_i^−β − (2αβ/n)·x_i·Σ_{c ∋ i} dY_c·y_c/D_c (the window transposed). Channel-window sums are an
+ * AveragePool over [N, 1, C, H·W] (count_include_pad) times n.
+ */
+export const lrn: GradRule = {
+  backward(c, [dy], need) {
+    const { b, node, m } = c;
+    if (!dy || !need[0]) return [null];
+    const x = node.inputs[0], y = node.outputs[0];
+    const xs = b.shape(x);
+    const [N, C] = xs, HW = xs.slice(2).reduce((a, d) => a * d, 1);
+    const n = intAttr(node, 'size', 1), alpha = intAttr(node, 'alpha', 1e-4), beta = intAttr(node, 'beta', 0.75), bias = intAttr(node, 'bias', 1);
+    const lo = Math.floor((n - 1) / 2), hi = Math.ceil((n - 1) / 2);
+    const windowSum = (v: string, before: number, after: number) => b.reshape(b.op('Mul', [b.op('AveragePool', [b.reshape(v, [N, 1, C, HW], m)], {
+      kernel_shape: ints([n, 1]), strides: ints([1, 1]), pads: ints([before, 0, after, 0]), count_include_pad: int(1),
+    }, m), b.f32(n)], {}, m), xs, m);
+    const D = b.op('Add', [b.op('Mul', [windowSum(b.op('Mul', [x, x], {}, m), lo, hi), b.f32(alpha / n)], {}, m), b.f32(bias)], {}, m);
+    const direct = b.op('Mul', [dy, b.op('Pow', [D, b.f32(-beta)], {}, m)], {}, m);
+    const t = b.op('Div', [b.op('Mul', [dy, y], {}, m), D], {}, m);
+    const back = b.op('Mul', [b.op('Mul', [x, windowSum(t, hi, lo)], {}, m), b.f32((2 * alpha * beta) / n)], {}, m);
+    return [b.op('Sub', [direct, back], {}, m, xs)];
+  },
+};
