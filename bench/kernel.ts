@@ -85,21 +85,27 @@ async function measure(k: KernelKind, starts: number, runs: number) {
   }
   const { client, info: i0, first: f0 } = await startOnce(k);
   info.push(i0); first.push(f0);
-  for (let i = 0; i < 20; i++) await within(client.execute('1+1').done, 10_000, 'a warm-up cell');
   const same: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = now();
-    await within(client.execute('1+1').done, 10_000, `warm cell ${i}`);
-    same.push(now() - t);
-  }
   const varying: number[] = [];
-  for (let i = 0; i < Math.min(runs, 100); i++) {
-    const t = now();
-    await within(client.execute(`1+${i + 1000}`).done, 10_000, `new cell ${i}`);
-    varying.push(now() - t);
+  let stalled: string | null = null;
+  try {
+    for (let i = 0; i < 20; i++) await within(client.execute('1+1').done, 10_000, 'a warm-up cell');
+    for (let i = 0; i < runs; i++) {
+      const t = now();
+      await within(client.execute('1+1').done, 10_000, `warm cell ${i}`);
+      same.push(now() - t);
+    }
+    for (let i = 0; i < Math.min(runs, 100); i++) {
+      const t = now();
+      await within(client.execute(`1+${i + 1000}`).done, 10_000, `new cell ${i}`);
+      varying.push(now() - t);
+    }
+  } catch (e) {
+    // what was measured before the kernel stopped answering is still reported
+    stalled = String((e as Error).message);
   }
   let cnn: { ms: number; ms2: number; dims: unknown } | null = null;
-  if (k.name === 'cnnlab') {
+  if (k.name === 'cnnlab' && !stalled) {
     const t = now();
     const r = await client.execute(CNN_CELL).done;
     const ms = now() - t;
@@ -109,7 +115,7 @@ async function measure(k: KernelKind, starts: number, runs: number) {
     cnn = { ms, ms2, dims: r.reply.content.status === 'ok' ? r.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain'] : r.reply.content };
   }
   await stop(client);
-  return { kernel: k.label, kernel_info_reply_ms: stats(info), first_cell_result_ms: stats(first), warm_1plus1_same_cell_ms: stats(same),
+  return { kernel: k.label, stalled, kernel_info_reply_ms: stats(info), first_cell_result_ms: stats(first), warm_1plus1_same_cell_ms: stats(same),
     warm_1plusI_new_cell_ms: stats(varying), small_cnn_cell: cnn };
 }
 
@@ -139,7 +145,8 @@ async function main(): Promise<void> {
   for (const r of results) {
     if ('error' in r) { out.push(`${r.kernel.padEnd(32)} FAILED: ${r.error}`); continue; }
     const w = r.warm_1plus1_same_cell_ms, v = r.warm_1plusI_new_cell_ms;
-    out.push(`${r.kernel.padEnd(32)}${med(r.kernel_info_reply_ms)}${med(r.first_cell_result_ms)}${med(w)} [${f(w.p10)}–${f(w.p90)}]${med(v)} [${f(v.p10)}–${f(v.p90)}]`);
+    const warm = (s: Stats) => (s.n > 0 ? `${med(s)} [${f(s.p10)}–${f(s.p90)}]` : `${'-'.padStart(12)}`);
+    out.push(`${r.kernel.padEnd(32)}${med(r.kernel_info_reply_ms)}${med(r.first_cell_result_ms)}${warm(w)}${warm(v)}${r.stalled ? `  (stopped answering: ${r.stalled}; n=${w.n}+${v.n})` : ''}`);
   }
   const c = results.find((r) => 'small_cnn_cell' in r && r.small_cnn_cell) as { small_cnn_cell: { ms: number; ms2: number; dims: unknown } } | undefined;
   if (c) out.push('', `cnnlab small CNN cell (build, trace, ORT run): ${f(c.small_cnn_cell.ms)} ms, second time ${f(c.small_cnn_cell.ms2)} ms, output dims ${String(c.small_cnn_cell.dims)}`);
