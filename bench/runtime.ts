@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import * as zoo from '../src/zoo';
 import { graphCost } from '../src/graph/cost';
 import { ortGraphDiff, ortOptimizedGraph } from './ort-graph';
-import { Arm, Proc, Samples, alternate, median, pairedRatio, torchVersions, torchvisionExports } from './procs';
+import { ArmSpec, Proc, Samples, alternateRespawned, median, pairedRatio, torchVersions, torchvisionExports } from './procs';
 
 function arg(name: string, def?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,9 +61,12 @@ async function main(): Promise<void> {
   console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadLine()} at start`);
   console.log(`node ${process.version}, onnxruntime-node ${ortVersion} (CPU), ${tv.ok ? `torch ${tv.torch} / torchvision ${tv.torchvision} (${'/usr/bin/python3'})` : `no PyTorch: ${tv.why}`}`);
   console.log(`batch 1, ${threads} intra-op threads everywhere; each figure: median ms of ${runs} runs; arms run in turn (order reversed`);
-  console.log(`every other round, ${gapMs} ms apart), so load from elsewhere hits all arms alike. ratio = ratio of the medians;`);
+  console.log(`every other round, ${gapMs} ms apart), so load from elsewhere hits all arms alike; half the runs with the processes`);
+  console.log('started in one order, half in the reverse order (the first started can run slower). ratio = ratio of the medians;');
   console.log('paired = median of the per-round ratios; cpu = ratio of the median CPU ms (all threads of the process) per run,');
-  console.log('which machine load disturbs least. A load average above the core count means noisy wall-clock figures.\n');
+  console.log('which machine load disturbs least. A load average above the core count means noisy wall-clock figures.');
+  if (os.loadavg()[0] > os.cpus().length) console.log(`WARNING: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores — other work is running; wall-clock ratios (and verdicts) are noisy, read the cpu column.`);
+  console.log('');
 
   // cnnlab-traced files (written fresh) and torchvision's exports (cached)
   const traced = new Map<string, string>();
@@ -81,18 +84,15 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   for (const name of models) {
     const path = traced.get(name)!;
-    const procs: Proc[] = [];
-    try {
-      const own = await Proc.node(`${name} cnnlab`, { threads, runners: { cnnlab: { path, shape, api: 'cnnlab' }, bare: { path, shape, api: 'bare' } } }).ready();
-      procs.push(own);
-      const arms: Arm[] = [{ label: 'cnnlab', proc: own, id: 'cnnlab' }, { label: 'bare', proc: own, id: 'bare' }];
+    {
+      const starts = [() => Proc.node(`${name} cnnlab`, { threads, runners: { cnnlab: { path, shape, api: 'cnnlab' }, bare: { path, shape, api: 'bare' } } })];
+      const arms: ArmSpec[] = [{ label: 'cnnlab', proc: 0, id: 'cnnlab' }, { label: 'bare', proc: 0, id: 'bare' }];
       if (tv.ok) {
-        const tvp = await Proc.node(`${name} torchvision export`, { threads, runners: { tv: { path: tvFiles.get(name)!, shape, api: 'cnnlab' } } }).ready();
-        const torch = await Proc.torch(`${name} torch eager`, threads, [name]).ready();
-        procs.push(tvp, torch);
-        arms.push({ label: 'tv', proc: tvp, id: 'tv' }, { label: 'torch', proc: torch, id: name });
+        starts.push(() => Proc.node(`${name} torchvision export`, { threads, runners: { tv: { path: tvFiles.get(name)!, shape, api: 'cnnlab' } } }));
+        starts.push(() => Proc.torch(`${name} torch eager`, threads, [name]));
+        arms.push({ label: 'tv', proc: 1, id: 'tv' }, { label: 'torch', proc: 2, id: name });
       }
-      const t = await alternate(arms, runs, { gapMs });
+      const t = await alternateRespawned(starts, arms, runs, { gapMs });
       const m = (k: string) => median(t.get(k)?.wall ?? []);
       const p = (a: string, b: string) => f3(pairedRatio(t.get(a)!.wall, t.get(b)!.wall));
       const c = (a: string, b: string) => f3(cpuRatio(t.get(a)!, t.get(b)!));
@@ -104,8 +104,6 @@ async function main(): Promise<void> {
         rowsB.push([name, f2(m('cnnlab')), f2(m('tv')), f3(m('cnnlab') / m('tv')), p('cnnlab', 'tv'), c('cnnlab', 'tv'), verdict(m('cnnlab') / m('tv') <= 1.05), graphs]);
         rowsD.push([name, f2(m('torch')), f2(m('cnnlab')), `${(m('torch') / m('cnnlab')).toFixed(2)}×`, `${pairedRatio(t.get('torch')!.wall, t.get('cnnlab')!.wall).toFixed(2)}×`, verdict(m('torch') / m('cnnlab') >= 1.5)]);
       }
-    } finally {
-      for (const p of procs) p.close();
     }
   }
 
@@ -129,14 +127,13 @@ async function main(): Promise<void> {
         ...(withOther ? { other: { path: traced.get(other)!, shape, api: 'cnnlab' as const, spinning } } : {}),
       },
     });
-    const procs = await Promise.all([
-      Proc.node('alone', spec(false, false)).ready(), Proc.node('two sessions', spec(false, true)).ready(),
-      Proc.node('alone, spinning', spec(true, false)).ready(), Proc.node('two sessions, spinning', spec(true, true)).ready(),
-    ]);
-    try {
-      const t = await alternate([
-        { label: 'alone', proc: procs[0], id: 'main' }, { label: 'two', proc: procs[1], id: 'main', pre: 'other' },
-        { label: 'aloneSpin', proc: procs[2], id: 'main' }, { label: 'twoSpin', proc: procs[3], id: 'main', pre: 'other' },
+    {
+      const t = await alternateRespawned([
+        () => Proc.node('alone', spec(false, false)), () => Proc.node('two sessions', spec(false, true)),
+        () => Proc.node('alone, spinning', spec(true, false)), () => Proc.node('two sessions, spinning', spec(true, true)),
+      ], [
+        { label: 'alone', proc: 0, id: 'main' }, { label: 'two', proc: 1, id: 'main', pre: 'other' },
+        { label: 'aloneSpin', proc: 2, id: 'main' }, { label: 'twoSpin', proc: 3, id: 'main', pre: 'other' },
       ], runs, { gapMs });
       const m = (k: string) => median(t.get(k)!.wall);
       const p = (a: string, b: string) => f3(pairedRatio(t.get(a)!.wall, t.get(b)!.wall));
@@ -148,8 +145,6 @@ async function main(): Promise<void> {
       ]);
       console.log(`    a lone session without vs with spinning: ${f2(m('alone'))} / ${f2(m('aloneSpin'))} ms = ${f3(m('alone') / m('aloneSpin'))} (paired ${p('alone', 'aloneSpin')}, cpu ${c('alone', 'aloneSpin')})`);
       out.twoSessions = { main, other, aloneMs: m('alone'), afterOtherMs: m('two'), aloneSpinningMs: m('aloneSpin'), afterOtherSpinningMs: m('twoSpin') };
-    } finally {
-      for (const p of procs) p.close();
     }
   } else console.log('(c) SKIPPED: needs two models (--models a,b)');
   console.log('');

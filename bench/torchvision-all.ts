@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import * as zoo from '../src/zoo';
-import { Proc, alternate, median, pairedRatio, torchVersions, torchvisionExports } from './procs';
+import { Proc, alternateRespawned, median, pairedRatio, torchVersions, torchvisionExports } from './procs';
 import { ortGraphDiff, ortOptimizedGraph } from './ort-graph';
 
 /** torchvision 0.14's classification and segmentation models that the zoo builds with torchvision's names. */
@@ -44,11 +44,13 @@ async function main(): Promise<void> {
   const ortVersion = (require('onnxruntime-node/package.json') as { version: string }).version;
   console.log(`cnnlab-traced vs torchvision's torch.onnx.export (opset 17), ${models.length} models, ${new Date().toISOString()}`);
   console.log(`machine: ${os.cpus()[0]?.model}, ${os.cpus().length} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}; onnxruntime-node ${ortVersion}, torch ${tv.torch} / torchvision ${tv.torchvision}`);
-  console.log(`batch 1, ${threads} threads, both files through cnnlab's Session, one process each, run in turn; median of ${runs} runs;`);
+  console.log(`batch 1, ${threads} threads, both files through cnnlab's Session, one process each, run in turn (half the runs with the`);
+  console.log(`processes started in the reverse order); median of ${runs} runs;`);
   console.log('ratio = cnnlab ms / torchvision ms (ratio of medians; paired = median of per-round ratios; cpu = ratio of the');
   console.log('median CPU ms per run, all threads of the process, which machine load disturbs least); target ≤ 1.05.');
   console.log('ORT graph: ONNX Runtime\'s optimized graphs (extended level) of both files compared node by node (op, attributes,');
   console.log('shapes of constant inputs; names and order aside): identical, or what differs (cnnlab vs torchvision).\n');
+  if (os.loadavg()[0] > os.cpus().length) console.log(`WARNING: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores — other work is running; wall-clock ratios are noisy, read the cpu column and ORT graph.\n`);
   console.log(`exporting with torch.onnx.export (kept in ${cache}) …`);
   const specs = models.map((n) => (n === 'inception_v3' ? `${n}:299x299` : n));
   const tvFiles = torchvisionExports(cache, specs);
@@ -63,19 +65,17 @@ async function main(): Promise<void> {
     const tvPath = tvFiles.get(name)!;
     let diff = '';
     if (ops) diff = ortGraphDiff(await ortOptimizedGraph(path), await ortOptimizedGraph(tvPath));
-    const procs = [
-      await Proc.node(`${name} cnnlab`, { threads, runners: { m: { path, shape, api: 'cnnlab' } } }).ready(),
-      await Proc.node(`${name} torchvision`, { threads, runners: { m: { path: tvPath, shape, api: 'cnnlab' } } }).ready(),
-    ];
     try {
-      const t = await alternate([{ label: 'cnnlab', proc: procs[0], id: 'm' }, { label: 'tv', proc: procs[1], id: 'm' }], runs, { gapMs, warmup: 2 });
+      const t = await alternateRespawned([
+        () => Proc.node(`${name} cnnlab`, { threads, runners: { m: { path, shape, api: 'cnnlab' } } }),
+        () => Proc.node(`${name} torchvision`, { threads, runners: { m: { path: tvPath, shape, api: 'cnnlab' } } }),
+      ], [{ label: 'cnnlab', proc: 0, id: 'm' }, { label: 'tv', proc: 1, id: 'm' }], runs, { gapMs, warmup: 2 });
       const A = t.get('cnnlab')!, B = t.get('tv')!;
       const a = median(A.wall), b = median(B.wall);
       const r = { model: name, ratio: a / b, paired: pairedRatio(A.wall, B.wall), cpu: median(A.cpu) / median(B.cpu), diff };
       rows.push(r);
       console.log(`${name.padEnd(w)}  ${a.toFixed(2).padStart(9)}  ${b.toFixed(2).padStart(14)}  ${r.ratio.toFixed(3)}  ${r.paired.toFixed(3).padStart(6)}  ${r.cpu.toFixed(3)}  ${diff}`);
     } finally {
-      for (const p of procs) p.close();
       rmSync(path, { force: true });
     }
   }
