@@ -38,7 +38,7 @@ export function renderFeatureMaps(d: FeatureMapsData, host: HTMLElement): void {
     scale: d.scale as 'shared' | 'per-map',
     shown: d.maps.map((_, i) => i),
     alpha: d.overlay ? d.overlay.alpha : 1,
-    tile: Math.max(64, Math.min(160, Math.max(H, W) * 2)),
+    tile: [48, 96, 160, 256].reduce((best, t) => (Math.abs(t - Math.max(H, W) * 2) < Math.abs(best - Math.max(H, W) * 2) ? t : best), 96),
   };
   const canvas = el('canvas', { class: 'cl-fm-canvas' });
   const bar = el('canvas', { class: 'cl-fm-bar' });
@@ -144,7 +144,7 @@ export function renderFeatureMaps(d: FeatureMapsData, host: HTMLElement): void {
     select([['shared', 'shared'], ['per-map', 'per map']], state.scale, (v) => { state.scale = v as 'shared' | 'per-map'; draw(); }, 'colour scale'),
     el('label', {}, ' channels '), chan,
     el('label', {}, ' size '),
-    select([['48', 'S'], ['96', 'M'], ['160', 'L'], ['256', 'XL']].map(([v, l]) => [v, l] as [string, string]), '', (v) => { state.tile = Number(v); draw(); }, 'tile size'),
+    select([['48', 'S'], ['96', 'M'], ['160', 'L'], ['256', 'XL']].map(([v, l]) => [v, l] as [string, string]), String(state.tile), (v) => { state.tile = Number(v); draw(); }, 'tile size'),
     button('PNG', 'download the grid as PNG', () => canvas.toBlob((b) => b && download(fileName(d.name || 'featuremaps', 'png'), b))),
   );
   if (d.overlay) {

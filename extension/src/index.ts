@@ -33,6 +33,9 @@ const RANK = 10;
 export class CnnlabRenderer extends Widget implements IRenderMime.IRenderer {
   private graph: GraphView | null = null;
   private training: TrainingPlot | null = null;
+  private last: unknown = null;
+  private theme: MutationObserver | null = null;
+  private themeQueued = false;
 
   constructor(private readonly kind: Kind) {
     super();
@@ -51,6 +54,8 @@ export class CnnlabRenderer extends Widget implements IRenderMime.IRenderer {
 
   /** Draws `data` (also used by the stand-alone benchmark page). */
   async render(data: unknown): Promise<void> {
+    this.last = data;
+    this.watchTheme();
     if (data === null || typeof data !== 'object') throw new Error('expected a JSON object');
     const v = (data as { version?: unknown }).version;
     const known = this.kind === 'graph' ? [1, 2] : [1, undefined];
@@ -78,7 +83,24 @@ export class CnnlabRenderer extends Widget implements IRenderMime.IRenderer {
     }
   }
 
+  /** Colours come from the theme's CSS variables when drawn: draw again when the theme changes (keeping the diagram's state). */
+  private watchTheme(): void {
+    if (this.theme || typeof MutationObserver === 'undefined') return;
+    this.theme = new MutationObserver(() => {
+      if (this.themeQueued) return;
+      this.themeQueued = true;
+      requestAnimationFrame(() => {
+        this.themeQueued = false;
+        if (this.isDisposed) return;
+        if (this.kind === 'graph' && this.graph) this.graph.draw();
+        else void this.render(this.last).catch(() => undefined);
+      });
+    });
+    this.theme.observe(document.body, { attributes: true, attributeFilter: ['data-jp-theme-light', 'data-jp-theme-name'] });
+  }
+
   override dispose(): void {
+    this.theme?.disconnect();
     this.graph?.dispose();
     super.dispose();
   }
