@@ -4,6 +4,7 @@
  * memory, and — when asked — measured latency and throughput on ONNX Runtime at a batch size. Accuracy is not
  * measured (no data set is downloaded); `zoo.info(name).reported` carries the papers' figures.
  */
+import type { CompareRow } from '../display/compare-schema';
 import { ConfigError } from '../errors';
 import { Graph } from '../graph/ir';
 import { Module } from '../nn/module';
@@ -41,22 +42,8 @@ export interface CompareOptions {
   onProgress?: ProgressCallback | false;
 }
 
-export interface ComparisonRow {
-  name: string;
-  inputShape: number[];
-  params: number;
-  macs: number;
-  flops: number;
-  paramBytes: number;
-  peakActivationBytes: number;
-  /** median milliseconds of one `Session.run` on the whole batch (null without `latency`) */
-  latencyMs: number | null;
-  /** batch · 1000 / latencyMs */
-  imagesPerSecond: number | null;
-  /** 2·MACs / latency, in GFLOP/s */
-  gflopsPerSecond: number | null;
-  device: string | null;
-}
+/** One model's row: the data of the compare bundle's table (display/compare-schema.ts, types only). */
+export type ComparisonRow = CompareRow;
 
 function checkInt(v: number | undefined, def: number, min: number, what: string): number {
   const x = v ?? def;

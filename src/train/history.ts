@@ -16,17 +16,9 @@ export interface EpochRecord {
 }
 export interface History { model?: string; steps: StepRecord[]; epochs: EpochRecord[] }
 
-/** One curve; `name` labels the run (the model), as src/display/training-schema.ts has it (same shape). */
-export interface TrainingSeries { name: string; split: 'train' | 'test'; metric: 'loss' | 'error'; x: number[]; y: number[] }
-export interface TrainingData {
-  title: string;
-  model?: string;
-  x: 'step' | 'epoch';
-  series: TrainingSeries[];
-  /** the planned number of steps/epochs (the x axis' extent while training runs) */
-  total?: number;
-  done: boolean;
-}
+/** The curves' data is the `application/vnd.cnnlab.training+json` schema (display/training-schema.ts, types only). */
+import type { TrainingData, TrainingSeries } from '../display/training-schema';
+export type { TrainingData, TrainingSeries };
 
 export interface TrainingDataOptions {
   title?: string;
