@@ -222,6 +222,27 @@ describe.skipIf(why !== null)('JupyterLab 4.6 and Notebook 7 from .venv with the
     await page.close();
   }, 600_000);
 
+  it('JupyterLab with the extension disabled shows the PNG fallbacks of the executed notebook', async () => {
+    const cfg = path.join(lab.dir, 'config', 'labconfig', 'page_config.json');
+    const before = fs.readFileSync(cfg, 'utf8');
+    const pc = JSON.parse(before) as { disabledExtensions: Record<string, boolean> };
+    pc.disabledExtensions['cnnlab-jupyterlab'] = true;
+    fs.writeFileSync(cfg, JSON.stringify(pc));
+    fs.copyFileSync(path.join(ART, 'e2e-executed.ipynb'), path.join(lab.dir, 'notebooks', 'plain.ipynb'));
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await page.goto(`${lab.url}/lab/tree/plain.ipynb?token=${lab.token}&reset`);
+      // saved outputs, not run: six PNGs and the comparison's HTML table, no cnnlab renderer
+      await page.waitForFunction(() => document.querySelectorAll('.jp-OutputArea-output img').length >= 6, undefined, { timeout: 120_000 });
+      expect(await page.locator('.jp-OutputArea-output img').count()).toBe(CELLS.length - 1);
+      expect(await page.locator('.cl-output').count()).toBe(0);
+      await page.screenshot({ path: path.join(ART, 'jupyterlab-without-extension.png') });
+    } finally {
+      fs.writeFileSync(cfg, before);
+      await page.close();
+    }
+  }, 300_000);
+
   it('nbconvert HTML of the executed notebook shows the PNG fallbacks', () => {
     const nb = path.join(ART, 'e2e-executed.ipynb');
     const saved = JSON.parse(fs.readFileSync(nb, 'utf8')) as { cells: { outputs: { data?: Record<string, unknown> }[] }[] };
