@@ -98,7 +98,7 @@ function normalizeBundle(b: Bundle, value: unknown): { data: Bundle; metadata: R
 export interface DisplayOptions {
   /** Display id: later `display(x, { displayId, update: true })` or `handle.update(x)` replace this output. */
   displayId?: string;
-  /** true: update_display_data for `displayId`; false: a new display_data even for a known id. */
+  /** true: update_display_data for `displayId`; false (default, as IPython): a new display_data even for a known id. */
   update?: boolean;
   metadata?: Record<string, unknown>;
   /** Treat `obj` as a ready MIME bundle (e.g. `{ 'text/html': '<b>x</b>' }`). */
@@ -123,19 +123,15 @@ function emitDisplay(obj: unknown, opts: DisplayOptions, displayId: string | und
   else send(b);
 }
 
-/** Display ids already shown in this kernel: showing one of them again updates it in place. */
-const shownIds = new Set<string>();
-
 /**
- * Shows `obj` as one display_data message carrying every MIME type of its bundle. With a
- * `displayId` that was shown before, it replaces that output instead (update_display_data);
- * `update: true` / `update: false` force either.
+ * Shows `obj` as one display_data message carrying every MIME type of its bundle, as IPython's
+ * `display(obj, display_id=...)` does: a new output even for an id shown before (front ends link it
+ * to the id); `update: true` replaces the outputs shown under `displayId` (update_display_data).
  */
 export function display(obj: unknown, opts: DisplayOptions = {}): DisplayHandle {
   const displayId = opts.displayId ?? (opts.update ? undefined : randomUUID());
   if (opts.update && !displayId) throw new ConfigError('display(): update without a display id', { expected: 'opts.displayId', got: 'none', where: 'display(obj, { update: true })' });
-  const update = opts.update ?? (displayId !== undefined && shownIds.has(displayId));
-  if (displayId) shownIds.add(displayId);
+  const update = opts.update ?? false;
   emitDisplay(obj, opts, displayId, update);
   const id = displayId as string;
   return {

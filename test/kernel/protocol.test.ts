@@ -84,7 +84,7 @@ describe('cnnlab kernel protocol', () => {
     expect(data['application/vnd.cnnlab.summary+json']).toEqual({ rows: [1, 2] });
   });
 
-  it('display() sends display_data; handle.update() and displayId send update_display_data; clearOutput(wait)', async () => {
+  it('display() sends display_data (also for a known displayId, as IPython); handle.update() and update: true send update_display_data; clearOutput(wait)', async () => {
     const r = await exec(kernel, `const h = display({ 'text/plain': 'one', 'text/html': '<p>one</p>' }, { raw: true, displayId: 'd1' });
 h.update({ 'text/plain': 'two', 'text/html': '<p>two</p>' }, { raw: true });
 display('three', { displayId: 'd1', update: true });
@@ -97,7 +97,7 @@ clearOutput({ wait: true });`);
     const sent = r.outputs.filter((m, i) => !r.outputs.slice(i + 1).some((n) => n.header.msg_id === m.header.msg_id));
     r.outputs.splice(0, r.outputs.length, ...sent);
     const types = r.outputs.map((m) => m.header.msg_type);
-    expect(types, JSON.stringify(r.outputs.map((m) => [m.header.msg_type, m.content]))).toEqual(['display_data', 'update_display_data', 'update_display_data', 'update_display_data', 'display_data', 'clear_output']);
+    expect(types, JSON.stringify(r.outputs.map((m) => [m.header.msg_type, m.content]))).toEqual(['display_data', 'update_display_data', 'update_display_data', 'display_data', 'display_data', 'clear_output']);
     expect(plain(r.outputs[3])).toBe('four');
     const c0 = r.outputs[0].content as { data: Record<string, string>; transient: { display_id: string } };
     expect(c0.data).toEqual({ 'text/plain': 'one', 'text/html': '<p>one</p>' });
