@@ -11,6 +11,7 @@
  *   ELU between depthwise and pointwise, each trained from the same seeds.
  * - `lesion`: a CIFAR-style ResNet-20 (the zoo's `resnet20`, a 1-channel first conv) for Veit et al.'s lesion study,
  *   then `lesion-eval` (which alone re-runs the lesions on the committed checkpoint).
+ * - `degradation-plain`, `degradation-resnet`: ResNet Figure 4 at small scale (plain-20/56, ResNet-20/56; histories only).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -181,10 +182,41 @@ async function lesionEval(): Promise<void> {
   write('resnet20-fmnist.json', log);
 }
 
-const EXPERIMENTS: Record<string, () => Promise<void>> = { xception, lesion, 'lesion-eval': lesionEval };
+/**
+ * ResNet Figure 4 at small scale: plain vs residual CIFAR nets of 20 and 56 layers (1-channel first conv), the same
+ * data, schedule and seed; training error is logged per step and measured on the training subset at the end (running
+ * BN statistics). Only the histories are kept (a 56-layer checkpoint is 3.4 MB).
+ */
+async function degradation(kind: 'plain' | 'resnet'): Promise<void> {
+  const cfg = { trainSize: 2000, epochs: 2, batchSize: 64, lr: 0.1, momentum: 0.9, weightDecay: 1e-4, seed: 1, dataSeed: 17, depths: [20, 56] };
+  const { trainSet } = data(cfg.trainSize, 64, cfg.dataSeed);
+  const runs = [];
+  for (const depth of cfg.depths) {
+    nn.seedParameters(cfg.seed);
+    const model = kind === 'plain' ? zoo.cifarPlain(depth) : zoo.cifarResnet(depth);
+    model.conv1 = new nn.Conv2d(1, 16, 3, { padding: 1, bias: false });
+    const name = `${kind}-${depth}`;
+    const t = train.trainer(model, {
+      optimizer: train.sgd({ lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay }), schedule: train.cosineLr(),
+      batchSize: cfg.batchSize, inputShape: [1, 28, 28], seed: cfg.seed, threads: THREADS, name,
+    });
+    const t0 = Date.now();
+    const h = await t.fit(trainSet, { epochs: cfg.epochs, display: false, onProgress: log(name) });
+    const ev = await t.evaluate(trainSet, { batchSize: 500 });
+    await t.release();
+    runs.push({ name, depth, residual: kind === 'resnet', finalTrainError: ev.error, finalTrainLoss: ev.loss, seconds: (Date.now() - t0) / 1000, history: round(h) });
+    console.log(`${name}: training error ${(100 * ev.error).toFixed(2)} %`);
+    write(`degradation-${kind}.json`, { command: `npm run train:repro -- degradation-${kind}`, data: 'Fashion-MNIST (Debian dataset-fashion-mnist), 28×28, normalised', config: cfg, runs });
+  }
+}
+
+const EXPERIMENTS: Record<string, () => Promise<void>> = {
+  xception, lesion, 'lesion-eval': lesionEval,
+  'degradation-plain': () => degradation('plain'), 'degradation-resnet': () => degradation('resnet'),
+};
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['xception', 'lesion'];
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['xception', 'lesion', 'degradation-plain', 'degradation-resnet'];
   for (const n of names) if (!EXPERIMENTS[n]) throw new Error(`unknown experiment '${n}' (known: ${Object.keys(EXPERIMENTS).join(', ')})`);
   mkdirSync(OUT, { recursive: true });
   for (const n of names) await EXPERIMENTS[n]();
