@@ -12,6 +12,7 @@
  * - `lesion`: a CIFAR-style ResNet-20 (the zoo's `resnet20`, a 1-channel first conv) for Veit et al.'s lesion study,
  *   then `lesion-eval` (which alone re-runs the lesions on the committed checkpoint).
  * - `degradation-plain`, `degradation-resnet`: ResNet Figure 4 at small scale (plain-20/56, ResNet-20/56; histories only).
+ * - `senet`: a small SE net whose channel excitations the senet notebook reads per class (SENet §6.4).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -210,13 +211,45 @@ async function degradation(kind: 'plain' | 'resnet'): Promise<void> {
   }
 }
 
+/** A small CNN with a squeeze-and-excitation block (torchvision's SqueezeExcitation, r = 4) after each of 3 convolutions. */
+export function seNet(): nn.Sequential {
+  const cbr = (cin: number, cout: number) => [new nn.Conv2d(cin, cout, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(cout), new nn.ReLU()] as const;
+  const [c1, b1, a1] = cbr(1, 16), [c2, b2, a2] = cbr(16, 32), [c3, b3, a3] = cbr(32, 64), [c4, b4, a4] = cbr(64, 64);
+  return new nn.Sequential({
+    conv1: c1, bn1: b1, act1: a1, pool1: new nn.MaxPool2d(2),
+    conv2: c2, bn2: b2, act2: a2, se2: new nn.SqueezeExcitation(32, 8), pool2: new nn.MaxPool2d(2),
+    conv3: c3, bn3: b3, act3: a3, se3: new nn.SqueezeExcitation(64, 16),
+    conv4: c4, bn4: b4, act4: a4, se4: new nn.SqueezeExcitation(64, 16),
+    global_pool: new nn.AdaptiveAvgPool2d(1), flatten: new nn.Flatten(), fc: new nn.Linear(64, 10),
+  });
+}
+
+/** SENet §6.4 at small scale: an SE net trained on Fashion-MNIST, whose excitations the senet notebook reads per class. */
+async function senet(): Promise<void> {
+  const cfg = { trainSize: 8000, testSize: 2000, epochs: 2, batchSize: 64, lr: 0.05, momentum: 0.9, weightDecay: 5e-4, seed: 1, dataSeed: 18 };
+  const { trainSet, testSet } = data(cfg.trainSize, cfg.testSize, cfg.dataSeed);
+  nn.seedParameters(cfg.seed);
+  const t = train.trainer(seNet(), {
+    optimizer: train.sgd({ lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay }), schedule: train.cosineLr(),
+    batchSize: cfg.batchSize, inputShape: [1, 28, 28], seed: cfg.seed, threads: THREADS, name: 'SE net',
+  });
+  const t0 = Date.now();
+  const h = await t.fit(trainSet, { epochs: cfg.epochs, testData: testSet, display: false, onProgress: log('senet') });
+  const ev = await t.evaluate(testSet, { batchSize: 500 });
+  await t.save(join(OUT, 'senet-fmnist.safetensors'));
+  await t.release();
+  write('senet-fmnist.json', { command: 'npm run train:repro -- senet', data: 'Fashion-MNIST (Debian dataset-fashion-mnist), 28×28, normalised', config: cfg, checkpoint: 'senet-fmnist.safetensors', testAccuracy: ev.accuracy, seconds: (Date.now() - t0) / 1000, history: round(h) });
+  console.log(`senet: test accuracy ${(100 * ev.accuracy).toFixed(2)} %`);
+}
+
 const EXPERIMENTS: Record<string, () => Promise<void>> = {
+  senet,
   xception, lesion, 'lesion-eval': lesionEval,
   'degradation-plain': () => degradation('plain'), 'degradation-resnet': () => degradation('resnet'),
 };
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['xception', 'lesion', 'degradation-plain', 'degradation-resnet'];
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['xception', 'lesion', 'degradation-plain', 'degradation-resnet', 'senet'];
   for (const n of names) if (!EXPERIMENTS[n]) throw new Error(`unknown experiment '${n}' (known: ${Object.keys(EXPERIMENTS).join(', ')})`);
   mkdirSync(OUT, { recursive: true });
   for (const n of names) await EXPERIMENTS[n]();
