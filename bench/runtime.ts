@@ -26,7 +26,7 @@ function arg(name: string, def?: string): string | undefined {
 
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
-const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSES TARGET');
 
 function table(head: string[], rows: (string | number)[][]): void {
   const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => String(r[j]).length)));
